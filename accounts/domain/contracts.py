@@ -1,0 +1,99 @@
+"""Making contracts and keeping their status in step with the calendar."""
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Account, Contract, ContractStatus, Customer, MeterPoint
+from config.errors import GridlineError
+
+
+class UnableToCreateContract(GridlineError):
+    code = "contract_invalid"
+
+
+class ContractOverlaps(UnableToCreateContract):
+    code = "contract_overlaps"
+    status = 409
+
+
+def _overlapping(*, meter_point: MeterPoint, active_from: date, active_to: date | None):
+    clash = Contract.objects.filter(meter_point=meter_point).exclude(
+        status=ContractStatus.CANCELLED
+    )
+    clash = clash.filter(active_to__isnull=True) | clash.filter(active_to__gt=active_from)
+    if active_to is not None:
+        clash = clash.filter(active_from__lt=active_to)
+    return clash.order_by("active_from")
+
+
+def contract_create(
+    *,
+    customer: Customer,
+    account: Account,
+    meter_point: MeterPoint,
+    active_from: date,
+    active_to: date | None,
+    settlement: str,
+    payment: str,
+    today: date,
+) -> Contract:
+    """Create a contract for `[active_from, active_to)`; refuse overlaps with a clear reason."""
+    if active_to is not None and active_to <= active_from:
+        raise UnableToCreateContract(
+            f"The period [{active_from}, {active_to}) is empty: active_to must be after "
+            "active_from."
+        )
+    if account.customer_id != customer.pk:
+        raise UnableToCreateContract(
+            f"Account {account.number} belongs to another customer than {customer.reference}."
+        )
+    if meter_point.premise.customer_id != customer.pk:
+        raise UnableToCreateContract(
+            f"Meter point {meter_point.identifier} is not at a premise of {customer.reference}."
+        )
+    status = contract_status_on(active_from=active_from, active_to=active_to, today=today)
+    try:
+        with transaction.atomic():
+            return Contract.objects.create(
+                customer=customer,
+                account=account,
+                meter_point=meter_point,
+                active_from=active_from,
+                active_to=active_to,
+                settlement=settlement,
+                payment=payment,
+                status=status,
+            )
+    except IntegrityError as exc:
+        if "contract_no_overlap_per_meter_point" not in str(exc):
+            raise
+        clash = _overlapping(
+            meter_point=meter_point, active_from=active_from, active_to=active_to
+        ).first()
+        held = f" by contract {clash.pk} [{clash.active_from}, {clash.active_to or '…'})" if clash else ""
+        raise ContractOverlaps(
+            f"Meter point {meter_point.identifier} is already supplied{held}; "
+            f"[{active_from}, {active_to or '…'}) overlaps it. Nothing was saved."
+        ) from None
+
+
+def contract_status_on(*, active_from: date, active_to: date | None, today: date) -> str:
+    if active_to is not None and active_to <= today:
+        return ContractStatus.ENDED
+    if active_from <= today:
+        return ContractStatus.ACTIVE
+    return ContractStatus.PENDING
+
+
+def contracts_refresh_status(*, today: date) -> dict[str, int]:
+    """Start contracts whose period has begun and end those whose period is over."""
+    live = Contract.objects.exclude(status=ContractStatus.CANCELLED)
+    ended = live.filter(active_to__lte=today).exclude(status=ContractStatus.ENDED).update(
+        status=ContractStatus.ENDED
+    )
+    started = (
+        live.filter(status=ContractStatus.PENDING, active_from__lte=today)
+        .exclude(active_to__lte=today)
+        .update(status=ContractStatus.ACTIVE)
+    )
+    return {"started": started, "ended": ended}

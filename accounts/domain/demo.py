@@ -1,0 +1,200 @@
+"""The demo world `make run` shows: two retailers, their staff, customers and a partner.
+
+Idempotent: running it again finds what exists and creates only what is missing.
+The passwords and client secrets are public on purpose (printed by demo_credentials);
+never run this against a production database.
+"""
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django_tenants.utils import schema_context
+from oauth2_provider.models import get_application_model
+
+from accounts.domain.contracts import contract_create
+from accounts.models import Account, Customer, CustomerKind, CustomerUser, MeterPoint, Premise
+from accounts.users.models import Role
+from tenants.domain.retailers import platform_tenant_ensure, retailer_create
+from tenants.models import Retailer
+
+DEMO_PASSWORD = "gridline-demo"
+OPERATOR_USERNAME = "operator"
+
+DEMO_RETAILERS = {
+    "alpha": {
+        "name": "Alpha Energy",
+        "household": ("alice", "Alice Archer", "residential", "North"),
+        "enterprise": (("carol", "dave"), "Acme Bakeries Ltd", "sme", "North"),
+    },
+    "beta": {
+        "name": "Beta Power",
+        "household": ("bob", "Bob Baker", "residential", "South"),
+        "enterprise": (("erin",), "Globex Foundry plc", "industrial", "South"),
+    },
+}
+
+
+def staff_username(slug: str) -> str:
+    # Distinct per retailer so a demo of isolation is not muddled by equal credentials.
+    return f"{slug}-staff"
+
+
+def partner_client_id(slug: str) -> str:
+    return f"{slug}-partner"
+
+
+def partner_client_secret(slug: str) -> str:
+    return f"{slug}-partner-secret-demo"
+
+
+def retailer_host(slug: str, suffix: str) -> str:
+    return f"{slug}.{suffix}"
+
+
+def demo_seed(*, host_suffix: str, today: date) -> dict:
+    """Create the platform host, the operator and both demo retailers with their data."""
+    User = get_user_model()
+    platform_tenant_ensure(host=host_suffix)
+    if not User.objects.filter(username=OPERATOR_USERNAME).exists():
+        User.objects.create_superuser(
+            username=OPERATOR_USERNAME,
+            email="operator@gridline.invalid",
+            password=DEMO_PASSWORD,
+            role=Role.OPERATOR,
+        )
+    created = []
+    for slug, spec in DEMO_RETAILERS.items():
+        if not Retailer.objects.filter(schema_name=slug).exists():
+            retailer_create(
+                slug=slug,
+                name=spec["name"],
+                host=retailer_host(slug, host_suffix),
+                staff_username=staff_username(slug),
+                staff_email=f"staff@{slug}.invalid",
+                staff_password=DEMO_PASSWORD,
+            )
+            created.append(slug)
+        with schema_context(slug):
+            _seed_retailer(slug=slug, spec=spec, today=today)
+    return {"created": created, "retailers": list(DEMO_RETAILERS)}
+
+
+def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
+    username, name, segment, region = spec["household"]
+    household = _customer(
+        reference=f"{slug.upper()}-H-0001", kind=CustomerKind.HOUSEHOLD, name=name,
+        segment=segment, logins=(username,),
+    )
+    _premise_with_contract(
+        customer=household, index=1, slug=slug, region=region,
+        floor_area=Decimal("84.0"), occupants=3, heating="HEAT_PUMP", today=today,
+    )
+    logins, name, segment, region = spec["enterprise"]
+    enterprise = _customer(
+        reference=f"{slug.upper()}-E-0001", kind=CustomerKind.ENTERPRISE, name=name,
+        segment=segment, logins=logins,
+    )
+    for index in (1, 2):
+        _premise_with_contract(
+            customer=enterprise, index=index, slug=slug, region=region,
+            floor_area=Decimal("1200.0") * index, occupants=None, heating="GAS", today=today,
+        )
+    _partner(slug=slug)
+
+
+def _customer(*, reference, kind, name, segment, logins) -> Customer:
+    User = get_user_model()
+    customer, _ = Customer.objects.get_or_create(
+        reference=reference,
+        defaults={
+            "kind": kind, "name": name, "segment": segment,
+            "contact_email": f"{logins[0]}@example.invalid",
+        },
+    )
+    for username in logins:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username, password=DEMO_PASSWORD, role=Role.CUSTOMER,
+                email=f"{username}@example.invalid",
+            )
+        CustomerUser.objects.get_or_create(user=user, defaults={"customer": customer})
+    return customer
+
+
+def _premise_with_contract(*, customer, index, slug, region, floor_area, occupants, heating,
+                           today):
+    identifier = f"{customer.reference}-MP{index}"
+    if MeterPoint.objects.filter(identifier=identifier).exists():
+        return
+    premise = Premise.objects.create(
+        customer=customer, address_line=f"{index} {customer.name.split()[0]} Street",
+        city=f"{slug.title()}ville", postcode=f"{slug[:2].upper()}{index} 1AA", region=region,
+        floor_area_m2=floor_area, occupants=occupants, heating_type=heating,
+    )
+    meter_point = MeterPoint.objects.create(premise=premise, identifier=identifier)
+    account, _ = Account.objects.get_or_create(
+        number=f"{customer.reference}-A", defaults={"customer": customer}
+    )
+    contract_create(
+        customer=customer, account=account, meter_point=meter_point,
+        active_from=date(today.year, 1, 1), active_to=None,
+        settlement="QUARTERLY" if customer.kind == CustomerKind.ENTERPRISE else "MONTHLY",
+        payment="POSTPAY", today=today,
+    )
+
+
+def _partner(*, slug: str) -> None:
+    User = get_user_model()
+    Application = get_application_model()
+    user = User.objects.filter(username="partner").first()
+    if user is None:
+        user = User.objects.create_user(username="partner", role=Role.PARTNER)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    if not Application.objects.filter(client_id=partner_client_id(slug)).exists():
+        Application.objects.create(
+            name=f"{slug} demo partner",
+            user=user,
+            client_id=partner_client_id(slug),
+            client_secret=partner_client_secret(slug),
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        )
+
+
+def demo_credentials(*, host_suffix: str, port: int) -> dict:
+    """What a newcomer or a script needs to log in: per retailer, its URLs and logins."""
+    result = {
+        "platform": {
+            "url": f"http://{host_suffix}:{port}/",
+            "admin": f"http://{host_suffix}:{port}/admin/",
+            "operator": {"username": OPERATOR_USERNAME, "password": DEMO_PASSWORD},
+        }
+    }
+    for slug, spec in DEMO_RETAILERS.items():
+        base = f"http://{retailer_host(slug, host_suffix)}:{port}"
+        household_login = spec["household"][0]
+        enterprise_logins = spec["enterprise"][0]
+        result[slug] = {
+            "name": spec["name"],
+            "url": f"{base}/",
+            "admin": f"{base}/admin/",
+            "api": f"{base}/api/v1/",
+            "staff": {"username": staff_username(slug), "password": DEMO_PASSWORD},
+            "customers": [
+                {"username": household_login, "password": DEMO_PASSWORD, "kind": "HOUSEHOLD"},
+                *(
+                    {"username": login, "password": DEMO_PASSWORD, "kind": "ENTERPRISE"}
+                    for login in enterprise_logins
+                ),
+            ],
+            "partner": {
+                "token_url": f"{base}/o/token/",
+                "grant_type": "client_credentials",
+                "client_id": partner_client_id(slug),
+                "client_secret": partner_client_secret(slug),
+                "scopes": "customers:read contracts:read contracts:write",
+            },
+        }
+    return result

@@ -1,0 +1,223 @@
+"""Customers, their premises and meter points, billing accounts, contracts and the audit trail.
+
+All of it lives in a retailer's schema. Integrity rules live here as constraints; the
+domain functions in accounts/domain/ turn their violations into clear messages.
+"""
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.db import models
+from django.db.models import Func, Q
+
+
+class CustomerKind(models.TextChoices):
+    HOUSEHOLD = "HOUSEHOLD", "Household"
+    ENTERPRISE = "ENTERPRISE", "Enterprise"
+
+
+class Customer(models.Model):
+    reference = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=12, choices=CustomerKind.choices)
+    name = models.CharField(max_length=200)
+    # Free-form marketing/pricing group, e.g. "residential", "sme", "industrial".
+    segment = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CustomerKind.values), name="customer_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "segment"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.reference})"
+
+
+class CustomerUser(models.Model):
+    """A portal login of a customer. An enterprise customer can have several."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_link"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="logins")
+
+    def __str__(self):
+        return f"{self.user} → {self.customer}"
+
+
+class HeatingType(models.TextChoices):
+    ELECTRIC = "ELECTRIC", "Electric resistance"
+    HEAT_PUMP = "HEAT_PUMP", "Heat pump"
+    GAS = "GAS", "Gas"
+    OIL = "OIL", "Oil"
+    DISTRICT = "DISTRICT", "District heating"
+    NONE = "NONE", "None"
+    OTHER = "OTHER", "Other"
+
+
+class Premise(models.Model):
+    """A supplied address, with the attributes peer comparison needs."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="premises")
+    address_line = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=20, blank=True)
+    region = models.CharField(max_length=60)
+    floor_area_m2 = models.DecimalField(max_digits=9, decimal_places=1, null=True, blank=True)
+    occupants = models.PositiveSmallIntegerField(null=True, blank=True)
+    heating_type = models.CharField(
+        max_length=12, choices=HeatingType.choices, default=HeatingType.OTHER
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_area_m2__isnull=True) | Q(floor_area_m2__gt=0),
+                name="premise_floor_area_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address_line}, {self.city}"
+
+
+class MeterPoint(models.Model):
+    """A supply point (an MPAN / metering point id); meters come and go, the point stays."""
+
+    premise = models.ForeignKey(Premise, on_delete=models.PROTECT, related_name="meter_points")
+    identifier = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.identifier
+
+
+class Account(models.Model):
+    """A billing account: bills are addressed to it."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="accounts")
+    number = models.CharField(max_length=40, unique=True)
+    billing_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.number
+
+
+class Settlement(models.TextChoices):
+    MONTHLY = "MONTHLY", "Monthly"
+    QUARTERLY = "QUARTERLY", "Quarterly"
+
+
+class Payment(models.TextChoices):
+    POSTPAY = "POSTPAY", "Postpay"
+    PREPAY = "PREPAY", "Prepay"
+
+
+class ContractStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending (signed, not started)"
+    ACTIVE = "ACTIVE", "Active"
+    ENDED = "ENDED", "Ended"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class DateRange(Func):
+    function = "daterange"
+    output_field = DateRangeField()
+
+
+class Contract(models.Model):
+    """Supply of one meter point to one customer over `[active_from, active_to)`.
+
+    `active_to` is exclusive; an open-ended contract has none. Every contract that is not
+    cancelled holds its meter point for its period: the exclusion constraint makes two
+    such contracts on one meter point with overlapping periods impossible.
+    The tariff version link arrives with the tariffs app.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="contracts")
+    meter_point = models.ForeignKey(
+        MeterPoint, on_delete=models.PROTECT, related_name="contracts"
+    )
+    active_from = models.DateField()
+    active_to = models.DateField(null=True, blank=True)
+    settlement = models.CharField(
+        max_length=10, choices=Settlement.choices, default=Settlement.MONTHLY
+    )
+    payment = models.CharField(max_length=8, choices=Payment.choices, default=Payment.POSTPAY)
+    status = models.CharField(
+        max_length=10, choices=ContractStatus.choices, default=ContractStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gt=models.F("active_from")),
+                name="contract_period_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ContractStatus.values), name="contract_status_valid"
+            ),
+            ExclusionConstraint(
+                name="contract_no_overlap_per_meter_point",
+                expressions=[
+                    ("meter_point", RangeOperators.EQUAL),
+                    (DateRange("active_from", "active_to", models.Value("[)")),
+                     RangeOperators.OVERLAPS),
+                ],
+                condition=~Q(status=ContractStatus.CANCELLED),
+                violation_error_message=(
+                    "This meter point already has a contract whose period overlaps "
+                    "[active_from, active_to); end or cancel that contract first."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "active_from"])]
+
+    def __str__(self):
+        return f"{self.meter_point} {self.active_from}→{self.active_to or '…'}"
+
+
+class AuditAction(models.TextChoices):
+    READ = "READ", "Read"
+    CREATE = "CREATE", "Create"
+    CHANGE = "CHANGE", "Change"
+    DELETE = "DELETE", "Delete"
+
+
+class AuditChannel(models.TextChoices):
+    PORTAL = "PORTAL", "Portal"
+    ADMIN = "ADMIN", "Admin"
+    API = "API", "Partner API"
+    WEBSOCKET = "WEBSOCKET", "WebSocket"
+
+
+class AuditEvent(models.Model):
+    """Who read or changed a customer's personal data, when, and through which door.
+
+    Append-only. The customer id is kept as a plain integer so the trail outlives the
+    customer row.
+    """
+
+    at = models.DateTimeField()
+    customer_id_value = models.BigIntegerField(db_index=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_client_id = models.CharField(max_length=100, blank=True)
+    action = models.CharField(max_length=8, choices=AuditAction.choices)
+    channel = models.CharField(max_length=10, choices=AuditChannel.choices)
+    subject = models.CharField(max_length=60)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id_value", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} customer {self.customer_id_value}"

@@ -1,0 +1,57 @@
+"""One error shape for every API 4xx: {"error": code, "detail": message} (+ "fields")."""
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from config.errors import GridlineError
+
+logger = logging.getLogger(__name__)
+
+
+def _first_code(codes):
+    if isinstance(codes, str):
+        return codes
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    for item in codes or []:
+        found = _first_code(item)
+        if found:
+            return found
+    return None
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, GridlineError):
+        return Response({"error": exc.code, "detail": exc.detail}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # not an API error: Django logs it and answers 500
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {
+            "error": "invalid",
+            "detail": "The request has invalid fields; see 'fields'.",
+            "fields": fields,
+        }
+    else:
+        response.data = {
+            "error": _first_code(exc.get_codes()) or "error",
+            "detail": str(exc.detail),
+        }
+    return response
+
+
+def api_not_found(request, exception=None, **kwargs):
+    """404 for unknown paths under /api/ in the same shape as the API's own errors."""
+    return JsonResponse(
+        {"error": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
+    )

@@ -1,0 +1,14 @@
+import os
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests share the machine's Redis with anything else running; a per-run prefix and queue
+# keep their keys, channel groups and Celery messages apart.
+_RUN_ID = env("GRIDLINE_TEST_RUN_ID", str(os.getpid()))
+os.environ.setdefault("GRIDLINE_TEST_RUN_ID", _RUN_ID)
+CACHES["default"]["KEY_PREFIX"] = f"gridline-test-{_RUN_ID}"  # noqa: F405
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"gridline-test-{_RUN_ID}:asgi"  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = f"gridline-test-{_RUN_ID}"

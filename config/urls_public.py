@@ -1,0 +1,12 @@
+"""URLs of the platform host (public schema): the platform site and the operator's admin."""
+from django.urls import path
+
+from config.ops.views import healthz
+from tenants.admin import platform_admin
+from tenants.views import platform_home
+
+urlpatterns = [
+    path("", platform_home, name="platform-home"),
+    path("admin/", platform_admin.urls),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,113 @@
+"""`make run`: services, migrations, demo data, then web + Celery worker + beat until Ctrl-C.
+
+Every process it starts is stopped when it stops (Ctrl-C, SIGTERM, or one of them dying).
+"""
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from services import ROOT, services_env  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def manage(env, *args, capture=False):
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    if capture:
+        return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    subprocess.run(command, env=env, check=True)
+    return ""
+
+
+def print_welcome(env, port):
+    creds = json.loads(manage(env, "demo_credentials", f"--port={port}", capture=True))
+    lines = ["", "Gridline is running. Ctrl-C stops everything.", ""]
+    platform = creds.pop("platform")
+    lines += [
+        f"  Platform        {platform['url']}",
+        f"  Operator admin  {platform['admin']}  "
+        f"({platform['operator']['username']} / {platform['operator']['password']})",
+        f"  Health          {platform['url']}healthz",
+        "",
+    ]
+    for slug, info in creds.items():
+        customers = ", ".join(c["username"] for c in info["customers"])
+        password = info["staff"]["password"]
+        lines += [
+            f"  {info['name']} ({slug})",
+            f"    Portal        {info['url']}  (customers: {customers}; password {password})",
+            f"    Staff admin   {info['admin']}  ({info['staff']['username']} / {password})",
+            f"    Partner API   {info['api']}  (docs {info['api']}docs/, schema {info['api']}schema/)",
+            f"    Token         POST {info['partner']['token_url']} grant_type=client_credentials "
+            f"client_id={info['partner']['client_id']} "
+            f"client_secret={info['partner']['client_secret']}",
+            "",
+        ]
+    lines.append("  All logins as JSON: .venv/bin/python manage.py demo_credentials")
+    print("\n".join(lines), flush=True)
+
+
+def start(env, name, command):
+    print(f"[run] starting {name}: {' '.join(command)}", flush=True)
+    return name, subprocess.Popen(command, env=env, cwd=ROOT)
+
+
+def stop_all(processes):
+    for _, proc in processes:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for name, proc in processes:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"[run] {name} did not stop in time; killing it", flush=True)
+            proc.kill()
+            proc.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--host", default=os.environ.get("GRIDLINE_BIND", "127.0.0.1"))
+    args = parser.parse_args()
+    # SIGTERM takes the same road out as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+    with services_env() as env:
+        env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        env["PORT"] = str(args.port)
+        processes = []
+        try:
+            manage(env, "migrate_schemas", "--executor=standard", "-v", "0")
+            manage(env, "seed_demo")
+            processes = [
+                start(env, "web", [str(VENV_BIN / "uvicorn"), "config.asgi:application",
+                                   "--host", args.host, "--port", str(args.port)]),
+                start(env, "worker", [str(VENV_BIN / "celery"), "-A", "config", "worker",
+                                      "-l", "info", "--concurrency", "2"]),
+                start(env, "beat", [str(VENV_BIN / "celery"), "-A", "config", "beat",
+                                    "-l", "info"]),
+            ]
+            time.sleep(2)
+            print_welcome(env, args.port)
+            while all(proc.poll() is None for _, proc in processes):
+                time.sleep(0.5)
+            dead = [name for name, proc in processes if proc.poll() is not None]
+            print(f"[run] {', '.join(dead)} stopped; stopping the rest", flush=True)
+            return 1
+        except KeyboardInterrupt:
+            print("\n[run] stopping", flush=True)
+            return 0
+        finally:
+            stop_all(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
