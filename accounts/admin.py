@@ -4,8 +4,15 @@ from django.utils import timezone
 
 from accounts.domain.audit import audit_record
 from accounts.models import (
-    Account, AuditAction, AuditChannel, AuditEvent, Contract, Customer, CustomerUser,
-    MeterPoint, Premise,
+    Account,
+    AuditAction,
+    AuditChannel,
+    AuditEvent,
+    Contract,
+    Customer,
+    CustomerUser,
+    MeterPoint,
+    Premise,
 )
 
 

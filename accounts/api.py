@@ -13,8 +13,15 @@ from accounts.domain.access import contracts_visible_to, customers_visible_to
 from accounts.domain.audit import audit_record
 from accounts.domain.contracts import contract_create
 from accounts.models import (
-    Account, AuditAction, AuditChannel, Contract, ContractStatus, Customer, CustomerKind,
-    MeterPoint, Premise,
+    Account,
+    AuditAction,
+    AuditChannel,
+    Contract,
+    ContractStatus,
+    Customer,
+    CustomerKind,
+    MeterPoint,
+    Premise,
 )
 
 

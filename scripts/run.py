@@ -43,7 +43,8 @@ def print_welcome(env, port):
             f"  {info['name']} ({slug})",
             f"    Portal        {info['url']}  (customers: {customers}; password {password})",
             f"    Staff admin   {info['admin']}  ({info['staff']['username']} / {password})",
-            f"    Partner API   {info['api']}  (docs {info['api']}docs/, schema {info['api']}schema/)",
+            f"    Partner API   {info['api']}  "
+            f"(docs {info['api']}docs/, schema {info['api']}schema/)",
             f"    Token         POST {info['partner']['token_url']} grant_type=client_credentials "
             f"client_id={info['partner']['client_id']} "
             f"client_secret={info['partner']['client_secret']}",

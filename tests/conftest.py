@@ -25,12 +25,25 @@ VENV_BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker):
     """The test database, migrated, with both demo retailers committed (their schemas are
-    created once per run; tests roll their own changes back or clean up after themselves)."""
+    created once per run; tests roll their own changes back or clean up after themselves).
+
+    Replaces pytest-django's fixture, which sets up no database for a run whose tests only
+    use live processes (they need committed rows, so they do not take the `db` fixture).
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+        )
         demo_seed(host_suffix="localhost", today=timezone.localdate())
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

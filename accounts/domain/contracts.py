@@ -70,7 +70,9 @@ def contract_create(
         clash = _overlapping(
             meter_point=meter_point, active_from=active_from, active_to=active_to
         ).first()
-        held = f" by contract {clash.pk} [{clash.active_from}, {clash.active_to or '…'})" if clash else ""
+        held = ""
+        if clash is not None:
+            held = f" by contract {clash.pk} [{clash.active_from}, {clash.active_to or '…'})"
         raise ContractOverlaps(
             f"Meter point {meter_point.identifier} is already supplied{held}; "
             f"[{active_from}, {active_to or '…'}) overlaps it. Nothing was saved."

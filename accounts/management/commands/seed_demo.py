@@ -8,7 +8,10 @@ from accounts.domain.demo import demo_seed
 
 
 class Command(BaseCommand):
-    help = "Create (or complete) the demo retailers alpha and beta with staff, customers and a partner."
+    help = (
+        "Create (or complete) the demo retailers alpha and beta with staff, customers and "
+        "a partner."
+    )
 
     def handle(self, *args, **options):
         result = demo_seed(host_suffix=settings.GRIDLINE_HOST_SUFFIX, today=timezone.localdate())

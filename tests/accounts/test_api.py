@@ -1,0 +1,182 @@
+"""Partner API through its real entry points: token endpoint, then /api/v1/."""
+import pytest
+from django_tenants.utils import schema_context
+
+from accounts.domain.demo import partner_client_id, partner_client_secret
+from accounts.models import AuditEvent, Contract, Customer
+
+
+def token(client, slug, scope="customers:read contracts:read contracts:write",
+          secret=None):
+    response = client.post(
+        "/o/token/",
+        {
+            "grant_type": "client_credentials",
+            "client_id": partner_client_id(slug),
+            "client_secret": secret or partner_client_secret(slug),
+            "scope": scope,
+        },
+    )
+    return response
+
+
+def bearer(client, slug, **kwargs):
+    response = token(client, slug, **kwargs)
+    assert response.status_code == 200, response.content
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def alpha_partner(alpha):
+    return bearer(alpha, "alpha")
+
+
+def test_customers_list_is_paginated_and_filterable(alpha, alpha_partner):
+    body = alpha.get("/api/v1/customers/", **alpha_partner).json()
+    assert body["count"] == 2
+    assert {row["reference"] for row in body["results"]} == {"ALPHA-H-0001", "ALPHA-E-0001"}
+
+    households = alpha.get("/api/v1/customers/?kind=HOUSEHOLD", **alpha_partner).json()
+    assert [row["reference"] for row in households["results"]] == ["ALPHA-H-0001"]
+
+    page = alpha.get("/api/v1/customers/?page=2", **alpha_partner)
+    assert page.status_code == 404
+    assert page.json()["error"] == "not_found"
+
+
+def test_customer_detail_has_premises_and_meter_points(alpha, alpha_partner):
+    with schema_context("alpha"):
+        acme = Customer.objects.get(reference="ALPHA-E-0001")
+    body = alpha.get(f"/api/v1/customers/{acme.pk}/", **alpha_partner).json()
+    assert body["kind"] == "ENTERPRISE"
+    assert [p["meter_points"][0]["identifier"] for p in body["premises"]] == [
+        "ALPHA-E-0001-MP1", "ALPHA-E-0001-MP2",
+    ]
+
+
+def test_contracts_filter_by_status_and_meter_point(alpha, alpha_partner):
+    body = alpha.get("/api/v1/contracts/?meter_point=ALPHA-E-0001-MP2", **alpha_partner).json()
+    assert body["count"] == 1
+    assert body["results"][0]["settlement"] == "QUARTERLY"
+    none = alpha.get("/api/v1/contracts/?status=CANCELLED", **alpha_partner).json()
+    assert none["count"] == 0
+
+
+def test_partner_reads_are_audited_with_the_client_id(alpha, alpha_partner):
+    alpha.get("/api/v1/customers/", **alpha_partner)
+    with schema_context("alpha"):
+        events = AuditEvent.objects.filter(channel="API", subject="customer.list")
+        assert events.count() == 2
+        assert set(events.values_list("actor_client_id", flat=True)) == {"alpha-partner"}
+        assert {e.actor_user.username for e in events} == {"partner"}
+
+
+def test_no_token_gives_401_in_the_error_shape(alpha):
+    response = alpha.get("/api/v1/customers/")
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "not_authenticated",
+        "detail": "Authentication credentials were not provided.",
+    }
+
+
+def test_wrong_client_secret_gets_no_token(alpha):
+    response = token(alpha, "alpha", secret="guess")
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
+def test_missing_scope_gives_403(alpha):
+    read_only = bearer(alpha, "alpha", scope="contracts:read")
+    response = alpha.get("/api/v1/customers/", **read_only)
+    assert response.status_code == 403
+    assert set(response.json()) == {"error", "detail"}
+    create = alpha.post("/api/v1/contracts/", {}, content_type="application/json", **read_only)
+    assert create.status_code == 403
+
+
+def test_malformed_contract_payload_gives_field_errors(alpha, alpha_partner):
+    response = alpha.post(
+        "/api/v1/contracts/",
+        {"customer": "abc", "active_from": "31/02/2026", "settlement": "WEEKLY"},
+        content_type="application/json",
+        **alpha_partner,
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid"
+    assert set(body["fields"]) >= {"customer", "active_from", "settlement", "payment",
+                                   "account", "meter_point"}
+
+
+def test_unparseable_json_gives_400_in_the_error_shape(alpha, alpha_partner):
+    response = alpha.post(
+        "/api/v1/contracts/", "{not json", content_type="application/json", **alpha_partner
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "parse_error"
+
+
+def test_empty_period_is_a_field_error(alpha, alpha_partner):
+    response = alpha.post(
+        "/api/v1/contracts/",
+        {"customer": 1, "account": "ALPHA-H-0001-A", "meter_point": "ALPHA-H-0001-MP1",
+         "active_from": "2030-01-01", "active_to": "2030-01-01", "settlement": "MONTHLY",
+         "payment": "PREPAY"},
+        content_type="application/json",
+        **alpha_partner,
+    )
+    assert response.status_code == 400
+    assert "active_to" in response.json()["fields"]
+
+
+def _alice_contract_payload(**changes):
+    with schema_context("alpha"):
+        alice = Customer.objects.get(reference="ALPHA-H-0001")
+    payload = {
+        "customer": alice.pk, "account": "ALPHA-H-0001-A", "meter_point": "ALPHA-H-0001-MP1",
+        "active_from": "2031-01-01", "active_to": None, "settlement": "MONTHLY",
+        "payment": "PREPAY",
+    }
+    payload.update(changes)
+    return payload
+
+
+def test_overlapping_contract_is_refused_and_nothing_saved(alpha, alpha_partner):
+    with schema_context("alpha"):
+        before = Contract.objects.count()
+    response = alpha.post(
+        "/api/v1/contracts/", _alice_contract_payload(), content_type="application/json",
+        **alpha_partner,
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["error"] == "contract_overlaps"
+    assert "ALPHA-H-0001-MP1 is already supplied" in body["detail"]
+    with schema_context("alpha"):
+        assert Contract.objects.count() == before
+
+
+def test_meter_point_of_another_customer_is_a_field_error(alpha, alpha_partner):
+    response = alpha.post(
+        "/api/v1/contracts/", _alice_contract_payload(meter_point="ALPHA-E-0001-MP1"),
+        content_type="application/json", **alpha_partner,
+    )
+    assert response.status_code == 400
+    assert "meter_point" in response.json()["fields"]
+
+
+def test_unknown_api_path_is_a_json_404(alpha):
+    response = alpha.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_openapi_schema_and_docs_are_served(alpha):
+    schema = alpha.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/contracts/" in schema.content
+    docs = alpha.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    # Swagger UI comes from the installed sidecar package, not a CDN.
+    assert b"cdn.jsdelivr" not in docs.content

@@ -1,0 +1,92 @@
+"""WebSockets through a real ASGI server: tenant from Host, session auth, same-origin only."""
+import json
+import socket
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django_tenants.utils import schema_context
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from accounts.users.models import User
+
+
+@pytest.fixture(scope="module")
+def sessions(django_db_setup, django_db_blocker):
+    """Committed session keys for alice at alpha and bob at beta."""
+    keys = {}
+    with django_db_blocker.unblock():
+        for schema, username in (("alpha", "alice"), ("beta", "bob")):
+            with schema_context(schema):
+                user = User.objects.get(username=username)
+                store = SessionStore()
+                store[SESSION_KEY] = str(user.pk)
+                store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+                store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+                store.create()
+                keys[username] = store.session_key
+    return keys
+
+
+def open_socket(port, host, *, origin=None, session=None, path="/ws/account/"):
+    headers = {}
+    if origin is not None:
+        headers["Origin"] = origin
+    if session is not None:
+        headers["Cookie"] = f"sessionid={session}"
+    # *.localhost names need not resolve on this machine; the Host header is what counts.
+    sock = socket.create_connection(("127.0.0.1", port))
+    return connect(f"ws://{host}:{port}{path}", sock=sock, additional_headers=headers,
+                   open_timeout=10)
+
+
+def test_alice_lands_in_alphas_schema(asgi_server, sessions):
+    host = "alpha.localhost"
+    with open_socket(asgi_server, host, origin=f"http://{host}:{asgi_server}",
+                     session=sessions["alice"]) as ws:
+        hello = json.loads(ws.recv(timeout=10))
+    assert hello == {"type": "hello", "schema": "alpha", "user": "alice",
+                     "customer": "Alice Archer"}
+
+
+def test_bob_lands_in_betas_schema(asgi_server, sessions):
+    host = "beta.localhost"
+    with open_socket(asgi_server, host, origin=f"http://{host}:{asgi_server}",
+                     session=sessions["bob"]) as ws:
+        hello = json.loads(ws.recv(timeout=10))
+    assert (hello["schema"], hello["customer"]) == ("beta", "Bob Baker")
+
+
+def _refused(port, host, **kwargs):
+    try:
+        with open_socket(port, host, **kwargs) as ws:
+            ws.recv(timeout=10)
+    except InvalidStatus as exc:
+        return exc.response.status_code
+    except Exception as exc:  # closed after accept would be a failure of the test below
+        return type(exc).__name__
+    return "accepted"
+
+
+def test_without_a_session_the_socket_is_refused(asgi_server):
+    host = "alpha.localhost"
+    assert _refused(asgi_server, host, origin=f"http://{host}:{asgi_server}") == 403
+
+
+def test_alices_session_is_refused_on_betas_host(asgi_server, sessions):
+    host = "beta.localhost"
+    assert _refused(asgi_server, host, origin=f"http://{host}:{asgi_server}",
+                    session=sessions["alice"]) == 403
+
+
+def test_foreign_origin_is_refused(asgi_server, sessions):
+    host = "alpha.localhost"
+    for origin in (f"http://beta.localhost:{asgi_server}", "http://evil.example", None):
+        assert _refused(asgi_server, host, origin=origin, session=sessions["alice"]) == 403
+
+
+def test_unknown_host_is_refused(asgi_server, sessions):
+    host = "gamma.localhost"
+    assert _refused(asgi_server, host, origin=f"http://{host}:{asgi_server}",
+                    session=sessions["alice"]) == 403

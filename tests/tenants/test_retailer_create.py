@@ -1,0 +1,68 @@
+"""The platform operator creates a retailer: its schema, domain and first staff user."""
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from accounts.users.models import User
+from tenants.domain.retailers import UnableToCreateRetailer, retailer_create
+from tenants.models import Domain, Retailer
+from tests.conftest import host_client, login
+from tests.isolation.test_tenant_isolation import login_admin
+
+
+@pytest.fixture
+def operator(db):
+    client = host_client("localhost")
+    assert login_admin(client, "operator").status_code == 302
+    return client
+
+
+def _schema_exists(name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s",
+                       [name])
+        return cursor.fetchone() is not None
+
+
+def test_operator_creates_a_retailer_from_the_admin(operator):
+    response = operator.post(
+        "/admin/tenants/retailer/add/",
+        {"name": "Gamma Green", "schema_name": "gamma", "host": "gamma.localhost",
+         "staff_username": "gina", "staff_email": "gina@gamma.invalid",
+         "staff_password": "gamma-pass-123"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    retailer = Retailer.objects.get(schema_name="gamma")
+    assert Domain.objects.get(domain="gamma.localhost").tenant == retailer
+    assert _schema_exists("gamma")
+    with schema_context("gamma"):
+        gina = User.objects.get(username="gina")
+        assert gina.role == "STAFF" and gina.is_staff
+    gamma = host_client("gamma.localhost")
+    assert login_admin(gamma, "gina", "gamma-pass-123").status_code == 302
+    assert gamma.get("/admin/accounts/customer/").status_code == 200
+    assert b"0 customers" in gamma.get("/admin/accounts/customer/").content
+    assert login(host_client("gamma.localhost"), "alice").status_code == 200  # unknown here
+
+
+def test_bad_slug_is_a_form_error_and_creates_nothing(operator):
+    response = operator.post(
+        "/admin/tenants/retailer/add/",
+        {"name": "Bad", "schema_name": "Bad-Name", "host": "bad.localhost",
+         "staff_username": "x", "staff_email": "x@bad.invalid", "staff_password": "long-enough"},
+    )
+    assert response.status_code == 200
+    assert "is not usable as a schema name" in response.content.decode()
+    assert not Retailer.objects.filter(name="Bad").exists()
+
+
+def test_taken_host_is_refused(db):
+    with pytest.raises(UnableToCreateRetailer, match="already routed"):
+        retailer_create(slug="delta", name="Delta", host="alpha.localhost",
+                        staff_username="d", staff_email="d@d.invalid", staff_password="x")
+    assert not Retailer.objects.filter(schema_name="delta").exists()
+
+
+def test_customers_and_operators_see_different_admins(db):
+    platform = host_client("localhost")
+    assert login_admin(platform, "alpha-staff").status_code == 200  # no such operator
