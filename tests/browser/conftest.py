@@ -11,8 +11,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running in this thread while
+    # it is open, and Django refuses database calls from a thread with a running loop.
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium); "
                     ".ci/run installs it")
