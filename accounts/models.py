@@ -5,7 +5,7 @@ domain functions in accounts/domain/ turn their violations into clear messages.
 """
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
 
@@ -130,6 +130,18 @@ class DateRange(Func):
     output_field = DateRangeField()
 
 
+class PointRange(Func):
+    """`int8range(x, x, '[]')`: a one-value range, so "same meter point" becomes "ranges
+    overlap" and the exclusion constraint needs only PostgreSQL's built-in GiST range
+    support (no btree_gist extension, which the embedded PostgreSQL does not ship)."""
+
+    function = "int8range"
+    output_field = BigIntegerRangeField()
+
+    def __init__(self, field: str, **extra):
+        super().__init__(field, field, models.Value("[]"), **extra)
+
+
 class Contract(models.Model):
     """Supply of one meter point to one customer over `[active_from, active_to)`.
 
@@ -167,7 +179,7 @@ class Contract(models.Model):
             ExclusionConstraint(
                 name="contract_no_overlap_per_meter_point",
                 expressions=[
-                    ("meter_point", RangeOperators.EQUAL),
+                    (PointRange("meter_point"), RangeOperators.OVERLAPS),
                     (DateRange("active_from", "active_to", models.Value("[)")),
                      RangeOperators.OVERLAPS),
                 ],
