@@ -5,9 +5,11 @@ domain functions in accounts/domain/ turn their violations into clear messages.
 """
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeOperators
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import Func, Q
+from django.db.models import Q
+
+from config.postgres import DateRange, PointRange
 
 
 class CustomerKind(models.TextChoices):
@@ -125,36 +127,24 @@ class ContractStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "Cancelled"
 
 
-class DateRange(Func):
-    function = "daterange"
-    output_field = DateRangeField()
-
-
-class PointRange(Func):
-    """`int8range(x, x, '[]')`: a one-value range, so "same meter point" becomes "ranges
-    overlap" and the exclusion constraint needs only PostgreSQL's built-in GiST range
-    support (no btree_gist extension, which the embedded PostgreSQL does not ship)."""
-
-    function = "int8range"
-    output_field = BigIntegerRangeField()
-
-    def __init__(self, field: str, **extra):
-        super().__init__(field, field, models.Value("[]"), **extra)
-
-
 class Contract(models.Model):
     """Supply of one meter point to one customer over `[active_from, active_to)`.
 
     `active_to` is exclusive; an open-ended contract has none. Every contract that is not
     cancelled holds its meter point for its period: the exclusion constraint makes two
     such contracts on one meter point with overlapping periods impossible.
-    The tariff version link arrives with the tariffs app.
+    The tariff version says what the supply costs; contract_create checks the customer is
+    eligible for its product.
     """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="contracts")
     meter_point = models.ForeignKey(
         MeterPoint, on_delete=models.PROTECT, related_name="contracts"
+    )
+    tariff_version = models.ForeignKey(
+        "tariffs.TariffVersion", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="contracts",
     )
     active_from = models.DateField()
     active_to = models.DateField(null=True, blank=True)

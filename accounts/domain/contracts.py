@@ -5,6 +5,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Account, Contract, ContractStatus, Customer, MeterPoint
 from config.errors import GridlineError
+from tariffs.domain.catalogue import check_eligible
+from tariffs.models import TariffVersion
 
 
 class UnableToCreateContract(GridlineError):
@@ -36,8 +38,13 @@ def contract_create(
     settlement: str,
     payment: str,
     today: date,
+    tariff_version: TariffVersion | None = None,
 ) -> Contract:
-    """Create a contract for `[active_from, active_to)`; refuse overlaps with a clear reason."""
+    """Create a contract for `[active_from, active_to)`; refuse overlaps with a clear reason.
+
+    With a tariff version, the customer must be eligible for its product and the version
+    must be in force when the contract starts.
+    """
     if active_to is not None and active_to <= active_from:
         raise UnableToCreateContract(
             f"The period [{active_from}, {active_to}) is empty: active_to must be after "
@@ -51,6 +58,18 @@ def contract_create(
         raise UnableToCreateContract(
             f"Meter point {meter_point.identifier} is not at a premise of {customer.reference}."
         )
+    if tariff_version is not None:
+        check_eligible(product=tariff_version.product, kind=customer.kind,
+                       segment=customer.segment, on=active_from)
+        starts_inside = tariff_version.active_from <= active_from and (
+            tariff_version.active_to is None or active_from < tariff_version.active_to
+        )
+        if not starts_inside:
+            raise UnableToCreateContract(
+                f"Tariff version {tariff_version.pk} of {tariff_version.product.code} is in "
+                f"force [{tariff_version.active_from}, {tariff_version.active_to or '…'}); "
+                f"a contract starting {active_from} cannot use it."
+            )
     status = contract_status_on(active_from=active_from, active_to=active_to, today=today)
     try:
         with transaction.atomic():
@@ -63,6 +82,7 @@ def contract_create(
                 settlement=settlement,
                 payment=payment,
                 status=status,
+                tariff_version=tariff_version,
             )
     except IntegrityError as exc:
         if "contract_no_overlap_per_meter_point" not in str(exc):
