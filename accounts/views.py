@@ -23,7 +23,7 @@ def _customer_page(request, customer: Customer):
     premises = Premise.objects.filter(customer=customer).prefetch_related("meter_points")
     contracts = (
         Contract.objects.filter(customer=customer)
-        .select_related("meter_point", "account")
+        .select_related("meter_point", "account", "tariff_version__product")
         .order_by("meter_point__identifier", "active_from")
     )
     audit_record(

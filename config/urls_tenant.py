@@ -7,11 +7,17 @@ from oauth2_provider import urls as oauth2_urls
 from accounts import api as accounts_api
 from config.api_errors import api_not_found
 from config.ops.views import healthz
+from tariffs import api as tariffs_api
+from tariffs.views import offered_tariffs
 
 api_v1 = [
     path("customers/", accounts_api.CustomerList.as_view(), name="customer-list"),
     path("customers/<int:pk>/", accounts_api.CustomerDetail.as_view(), name="customer-detail"),
     path("contracts/", accounts_api.ContractListCreate.as_view(), name="contract-list"),
+    path("products/", tariffs_api.ProductList.as_view(), name="product-list"),
+    path("products/<str:code>/versions/", tariffs_api.ProductVersions.as_view(),
+         name="product-versions"),
+    path("quotes/", tariffs_api.QuoteCreate.as_view(), name="quote-create"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -21,6 +27,7 @@ admin.site.site_title = "Gridline admin"
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("tariffs/", offered_tariffs, name="tariffs-offered"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/<path:rest>", api_not_found),

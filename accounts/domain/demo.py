@@ -12,8 +12,11 @@ from django_tenants.utils import schema_context
 from oauth2_provider.models import get_application_model
 
 from accounts.domain.contracts import contract_create
+from accounts.domain.demo_tariffs import DEMO_PRICES_FROM, demo_products
 from accounts.models import Account, Customer, CustomerKind, CustomerUser, MeterPoint, Premise
 from accounts.users.models import Role
+from tariffs.domain.catalogue import tariff_version_create, version_active_on
+from tariffs.models import Product
 from tenants.domain.retailers import platform_tenant_ensure, retailer_create
 from tenants.models import Retailer
 
@@ -79,7 +82,23 @@ def demo_seed(*, host_suffix: str, today: date) -> dict:
     return {"created": created, "retailers": list(DEMO_RETAILERS)}
 
 
+def _seed_products(*, slug: str) -> dict[str, Product]:
+    products = {}
+    for spec in demo_products(slug):
+        spec = dict(spec)
+        definition = spec.pop("definition")
+        product, created = Product.objects.get_or_create(
+            code=spec.pop("code"), defaults={**spec, "available_from": DEMO_PRICES_FROM},
+        )
+        if created:
+            tariff_version_create(product=product, active_from=DEMO_PRICES_FROM,
+                                  active_to=None, definition=definition)
+        products[product.customer_kinds[0]] = products.get(product.customer_kinds[0], product)
+    return products
+
+
 def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
+    products = _seed_products(slug=slug)
     username, name, segment, region = spec["household"]
     household = _customer(
         reference=f"{slug.upper()}-H-0001", kind=CustomerKind.HOUSEHOLD, name=name,
@@ -88,6 +107,7 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
     _premise_with_contract(
         customer=household, index=1, slug=slug, region=region,
         floor_area=Decimal("84.0"), occupants=3, heating="HEAT_PUMP", today=today,
+        product=products["HOUSEHOLD"],
     )
     logins, name, segment, region = spec["enterprise"]
     enterprise = _customer(
@@ -98,6 +118,7 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
         _premise_with_contract(
             customer=enterprise, index=index, slug=slug, region=region,
             floor_area=Decimal("1200.0") * index, occupants=None, heating="GAS", today=today,
+            product=products["ENTERPRISE"],
         )
     _partner(slug=slug)
 
@@ -123,7 +144,7 @@ def _customer(*, reference, kind, name, segment, logins) -> Customer:
 
 
 def _premise_with_contract(*, customer, index, slug, region, floor_area, occupants, heating,
-                           today):
+                           today, product):
     identifier = f"{customer.reference}-MP{index}"
     if MeterPoint.objects.filter(identifier=identifier).exists():
         return
@@ -136,9 +157,11 @@ def _premise_with_contract(*, customer, index, slug, region, floor_area, occupan
     account, _ = Account.objects.get_or_create(
         number=f"{customer.reference}-A", defaults={"customer": customer}
     )
+    start = date(today.year, 1, 1)
     contract_create(
         customer=customer, account=account, meter_point=meter_point,
-        active_from=date(today.year, 1, 1), active_to=None,
+        active_from=start, active_to=None,
+        tariff_version=version_active_on(product=product, on=start),
         settlement="QUARTERLY" if customer.kind == CustomerKind.ENTERPRISE else "MONTHLY",
         payment="POSTPAY", today=today,
     )

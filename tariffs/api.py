@@ -1,0 +1,140 @@
+"""Partner API: the retailer's products, their versions and rates, and quotes."""
+from datetime import timedelta
+
+import django_filters
+import pandas as pd
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from oauth2_provider.contrib.rest_framework import TokenMatchesOASRequirements
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tariffs import serializers as s
+from tariffs.domain.catalogue import tariff_definition, version_active_on
+from tariffs.domain.compare import rank_tariffs
+from tariffs.domain.load_files import breakdown_json
+from tariffs.domain.profile import load_profile_from_series
+from tariffs.domain.rates import published_rates
+from tariffs.models import Product, TariffVersion
+
+READ = {"GET": [["customers:read"], ["contracts:read"]]}
+
+
+class ProductFilter(django_filters.FilterSet):
+    customer_kind = django_filters.CharFilter(method="filter_kind")
+    green = django_filters.BooleanFilter(method="filter_green")
+    dynamic = django_filters.BooleanFilter(method="filter_dynamic")
+    available_on = django_filters.DateFilter(method="filter_available_on")
+
+    class Meta:
+        model = Product
+        fields = ["direction"]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(customer_kinds__contains=[value])
+
+    def filter_green(self, queryset, name, value):
+        green = Q(green_share_percent__gte=100)
+        return queryset.filter(green) if value else queryset.exclude(green)
+
+    def filter_dynamic(self, queryset, name, value):
+        dynamic = Q(versions__is_dynamic=True)
+        return (queryset.filter(dynamic) if value else queryset.exclude(dynamic)).distinct()
+
+    def filter_available_on(self, queryset, name, value):
+        return queryset.filter(available_from__lte=value).exclude(available_to__lte=value)
+
+
+def _products():
+    return Product.objects.prefetch_related(
+        Prefetch("versions", queryset=TariffVersion.objects.order_by("active_from"))
+    ).order_by("code")
+
+
+class ProductList(generics.ListAPIView):
+    serializer_class = s.ProductOut
+    filterset_class = ProductFilter
+    permission_classes = [TokenMatchesOASRequirements]
+    required_alternate_scopes = READ
+
+    def get_queryset(self):
+        return _products()
+
+
+def _rates(version):
+    return published_rates(tariff=tariff_definition(version=version),
+                           valid_from=version.active_from, valid_to=version.active_to)
+
+
+class ProductVersions(generics.ListAPIView):
+    """A product's versions, oldest first, each with its rates."""
+
+    serializer_class = s.VersionOut
+    permission_classes = [TokenMatchesOASRequirements]
+    required_alternate_scopes = READ
+
+    def get_queryset(self):
+        product = Product.objects.filter(code=self.kwargs["code"]).first()
+        if product is None:
+            raise NotFound(f"No product {self.kwargs['code']!r}.")
+        return product.versions.order_by("active_from")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "rates": _rates}
+
+
+class QuoteCreate(APIView):
+    """Price a submitted load profile under the retailer's products, cheapest first."""
+
+    permission_classes = [TokenMatchesOASRequirements]
+    required_alternate_scopes = {"POST": [["customers:read"], ["contracts:read"]]}
+
+    @extend_schema(request=s.QuoteIn, responses={200: dict})
+    def post(self, request):
+        data_in = s.QuoteIn(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        data = data_in.validated_data
+        interval = timedelta(minutes=data["interval_minutes"])
+        index = pd.date_range(data["start"], periods=len(data["import_kwh"]), freq=interval)
+        profile = load_profile_from_series(
+            import_kwh=pd.Series(data["import_kwh"], index=index), interval=interval
+        )
+        products = _products()
+        if data.get("products"):
+            products = products.filter(code__in=data["products"])
+            missing = set(data["products"]) - {p.code for p in products}
+            if missing:
+                raise ValidationError({"products": [f"Unknown product(s): {sorted(missing)}"]})
+        if data.get("customer_kind"):
+            products = products.filter(customer_kinds__contains=[data["customer_kind"]])
+        on = data["start"].date()
+        versions = [v for v in (version_active_on(product=p, on=on) for p in products) if v]
+        versions = [v for v in versions if not v.is_dynamic]  # spot prices: market app
+        if not versions:
+            raise ValidationError({"products": [f"No product has a version in force on {on}."]})
+        end = index[-1].to_pydatetime() + interval
+        version_of = {}
+        tariffs = []
+        for version in versions:
+            tariff = tariff_definition(version=version)
+            version_of[id(tariff)] = version
+            tariffs.append(tariff)
+        quotes = rank_tariffs(profile=profile, tariffs=tariffs, start=data["start"], end=end,
+                              by=data["by"])
+        return Response({
+            "priced_at": timezone.now().isoformat(),
+            "quotes": [
+                {
+                    "rank": quote.rank,
+                    "product": version_of[id(quote.tariff)].product.code,
+                    "version": version_of[id(quote.tariff)].pk,
+                    "total_exc_tax": str(quote.total_before_tax),
+                    "total_inc_tax": str(quote.total_after_tax),
+                    "periods": [breakdown_json(b) for b in quote.breakdowns],
+                }
+                for quote in quotes
+            ],
+        })

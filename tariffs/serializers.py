@@ -1,0 +1,63 @@
+"""API shapes, modelled on the public product APIs retail suppliers already publish."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tariffs.models import Product, TariffVersion
+
+
+class ProductOut(serializers.ModelSerializer):
+    display_name = serializers.CharField(source="name")
+    is_green = serializers.SerializerMethodField()
+    is_dynamic = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "code", "display_name", "description", "customer_kinds", "segments",
+            "green_share_percent", "is_green", "is_dynamic", "term_months", "exit_fee",
+            "direction", "available_from", "available_to",
+        ]
+
+    def get_is_green(self, product) -> bool:
+        return product.green_share_percent >= 100
+
+    def get_is_dynamic(self, product) -> bool:
+        return any(version.is_dynamic for version in product.versions.all())
+
+
+class RateOut(serializers.Serializer):
+    kind = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+    band = serializers.CharField(allow_null=True)
+    tier = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField()
+    value_exc_vat = serializers.DecimalField(max_digits=14, decimal_places=6)
+    value_inc_vat = serializers.DecimalField(max_digits=14, decimal_places=6)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+
+
+class VersionOut(serializers.ModelSerializer):
+    rates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TariffVersion
+        fields = ["id", "active_from", "active_to", "currency", "is_dynamic", "rates",
+                  "definition"]
+
+    @extend_schema_field(RateOut(many=True))
+    def get_rates(self, version) -> list[dict]:
+        return RateOut(self.context["rates"](version), many=True).data
+
+
+class QuoteIn(serializers.Serializer):
+    interval_minutes = serializers.ChoiceField(choices=[15, 30, 60])
+    start = serializers.DateTimeField(help_text="first interval start, ISO 8601 with offset")
+    import_kwh = serializers.ListField(child=serializers.FloatField(min_value=0),
+                                       min_length=1, max_length=35136)
+    products = serializers.ListField(child=serializers.CharField(), required=False,
+                                     help_text="product codes to compare (default: all "
+                                               "offered to the customer kind)")
+    customer_kind = serializers.ChoiceField(choices=["HOUSEHOLD", "ENTERPRISE"],
+                                            required=False)
+    by = serializers.ChoiceField(choices=["month", "quarter"], default="month")

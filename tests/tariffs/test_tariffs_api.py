@@ -1,0 +1,67 @@
+"""Products, versions with published rates, and quotes through the partner API."""
+from decimal import Decimal
+
+from tests.accounts.test_api import bearer
+
+
+def test_products_filter_by_kind_green_and_dynamic(alpha):
+    auth = bearer(alpha, "alpha")
+    codes = lambda query: [p["code"] for p in alpha.get(  # noqa: E731
+        f"/api/v1/products/{query}", **auth).json()["results"]]
+    assert codes("") == ["ALPHA-BUSINESS", "ALPHA-FLEX", "ALPHA-NIGHT-SAVER"]
+    assert codes("?customer_kind=ENTERPRISE") == ["ALPHA-BUSINESS"]
+    assert codes("?green=true") == ["ALPHA-FLEX"]
+    assert codes("?dynamic=true") == []
+    product = alpha.get("/api/v1/products/?customer_kind=HOUSEHOLD", **auth).json()["results"][0]
+    assert product["display_name"] == "Alpha Flex" and product["is_green"] is True
+
+
+def test_versions_publish_rates_with_and_without_vat(alpha):
+    body = alpha.get("/api/v1/products/ALPHA-NIGHT-SAVER/versions/",
+                     **bearer(alpha, "alpha")).json()
+    rates = body["results"][0]["rates"]
+    day_tier_2 = next(r for r in rates if r["band"] == "day" and r["tier"] == 2)
+    assert Decimal(day_tier_2["value_exc_vat"]) == Decimal("0.31")
+    assert Decimal(day_tier_2["value_inc_vat"]) == Decimal("0.3255")  # 5% VAT
+    assert day_tier_2["valid_from"] == "2025-01-01" and day_tier_2["valid_to"] is None
+    assert {r["kind"] for r in rates} == {"standing", "energy", "export"}
+
+
+def test_unknown_product_versions_is_404_in_the_error_shape(alpha):
+    response = alpha.get("/api/v1/products/NOPE/versions/", **bearer(alpha, "alpha"))
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_quote_ranks_household_tariffs_for_a_night_heavy_profile(alpha):
+    # 48 half-hours: 5 kWh in each night half-hour (00:30-07:30), 0.1 kWh otherwise.
+    kwh = [5.0 if 1 <= i < 15 else 0.1 for i in range(48)]
+    response = alpha.post(
+        "/api/v1/quotes/",
+        {"interval_minutes": 30, "start": "2026-01-15T00:00:00+00:00", "import_kwh": kwh,
+         "customer_kind": "HOUSEHOLD"},
+        content_type="application/json", **bearer(alpha, "alpha"),
+    )
+    assert response.status_code == 200, response.content
+    quotes = response.json()["quotes"]
+    assert [q["product"] for q in quotes] == ["ALPHA-NIGHT-SAVER", "ALPHA-FLEX"]
+    night = quotes[0]
+    # by hand: 70 kWh x 0.085 + 3.4 kWh x 0.26 + 0.52 standing = 5.95 + 0.884 + 0.52 = 7.354
+    assert night["total_exc_tax"] == "7.35"
+    lines = night["periods"][0]["lines"]
+    assert sum(Decimal(line["amount"]) for line in lines) == Decimal(night["total_inc_tax"])
+
+
+def test_quote_with_bad_payload_gives_field_errors(alpha):
+    response = alpha.post(
+        "/api/v1/quotes/", {"interval_minutes": 7, "start": "yesterday", "import_kwh": [-1]},
+        content_type="application/json", **bearer(alpha, "alpha"),
+    )
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"interval_minutes", "start", "import_kwh"}
+
+
+def test_beta_token_sees_no_alpha_products(alpha, beta):
+    body = beta.get("/api/v1/products/", **bearer(beta, "beta")).json()
+    assert all(p["code"].startswith("BETA-") for p in body["results"])
+    assert alpha.get("/api/v1/products/", **bearer(beta, "beta")).status_code == 401

@@ -1,0 +1,122 @@
+"""Portal offers, staff admin preview and clone, and the tariff commands."""
+import json
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_tenants.utils import schema_context
+
+from tariffs.models import Product, TariffVersion
+from tests.conftest import login
+from tests.isolation.test_tenant_isolation import login_admin
+
+
+def test_alice_sees_household_offers_only(alice):
+    page = alice.get("/tariffs/").content.decode()
+    assert page.count('data-testid="offer"') == 2
+    assert "Alpha Night Saver" in page and "Alpha Flex" in page
+    assert "Alpha Business" not in page
+    assert "100% renewable" in page
+
+
+def test_enterprise_users_see_the_business_offer(alpha):
+    login(alpha, "carol")
+    page = alpha.get("/tariffs/").content.decode()
+    assert "Alpha Business" in page and "Alpha Flex" not in page
+
+
+@pytest.fixture
+def staff(alpha):
+    assert login_admin(alpha, "alpha-staff").status_code == 302
+    return alpha
+
+
+def test_admin_version_page_previews_a_sample_month(staff):
+    with schema_context("alpha"):
+        version = TariffVersion.objects.get(product__code="ALPHA-NIGHT-SAVER")
+    page = staff.get(f"/admin/tariffs/tariffversion/{version.pk}/change/").content.decode()
+    assert "Total before / after tax" in page
+    assert "night" in page and "standing" in page
+
+
+def test_admin_refuses_a_definition_with_an_undefined_band(staff):
+    with schema_context("alpha"):
+        version = TariffVersion.objects.get(product__code="ALPHA-FLEX")
+    definition = dict(version.definition,
+                      unit_rates=[{"band": "peak", "tiers": [{"unit_price": "0.3"}]}])
+    response = staff.post(
+        f"/admin/tariffs/tariffversion/{version.pk}/change/",
+        {"product": version.product_id, "active_from": "2025-01-01", "active_to": "",
+         "currency": "GBP", "definition": json.dumps(definition)},
+    )
+    assert response.status_code == 200
+    assert "does not declare" in response.content.decode()
+    with schema_context("alpha"):
+        version.refresh_from_db()
+        assert version.definition["unit_rates"][0]["band"] == "standard"
+
+
+def test_admin_clone_makes_the_next_version(staff):
+    with schema_context("alpha"):
+        version = TariffVersion.objects.get(product__code="ALPHA-FLEX")
+    response = staff.post("/admin/tariffs/tariffversion/", {
+        "action": "clone_as_next_version", "_selected_action": [version.pk]})
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        versions = list(TariffVersion.objects.filter(product__code="ALPHA-FLEX")
+                        .order_by("active_from"))
+    assert len(versions) == 2
+    assert versions[0].active_to == versions[1].active_from
+    assert versions[1].definition == versions[0].definition
+
+
+SAM_TOU = Path(__file__).resolve().parents[2] / "../shared/data/sam-ssc-utilityrate5/" \
+    "residential_tou_rate_as_urdb.json"
+
+
+def test_urdb_import_then_price_a_load_file(db, tmp_path):
+    if not SAM_TOU.exists():
+        pytest.skip("../shared/data is absent (real URDB tariffs live there)")
+    out = StringIO()
+    call_command("tariff_import_urdb", str(SAM_TOU), schema="alpha", tz="America/Los_Angeles",
+                 code="SAM-TOU", stdout=out, stderr=StringIO())
+    assert out.getvalue().strip() == "SAM-TOU"
+    load = tmp_path / "load.csv"
+    load.write_text("interval_start,kwh\n" + "".join(
+        f"2026-01-05T{hour:02d}:00:00-08:00,1.0\n" for hour in range(24)))
+    out = StringIO()
+    call_command("tariff_price", schema="alpha", tariff="SAM-TOU", load=str(load), by="month",
+                 stdout=out)
+    result = json.loads(out.getvalue())
+    (period,) = result["periods"]
+    assert set(period) == {"start", "end", "lines", "total_exc_tax", "total_inc_tax"}
+    assert {"kind", "band", "tier", "quantity", "unit_price", "amount"} <= set(period["lines"][0])
+    energy_kwh = sum(float(line["quantity"]) for line in period["lines"]
+                     if line["kind"] == "energy")
+    assert energy_kwh == 24.0
+    exported = StringIO()
+    call_command("tariff_export_urdb", schema="alpha", tariff="SAM-TOU", stdout=exported,
+                 stderr=StringIO())
+    original = json.loads(SAM_TOU.read_text())
+    assert json.loads(exported.getvalue())["energyweekdayschedule"] == \
+        original["energyweekdayschedule"]
+    with schema_context("alpha"):
+        assert Product.objects.filter(code="SAM-TOU").exists()
+    with schema_context("beta"):
+        assert not Product.objects.filter(code="SAM-TOU").exists()
+
+
+def test_commands_refuse_an_unknown_schema_and_product(db, tmp_path):
+    load = tmp_path / "load.txt"
+    load.write_text("1.0\n2.0\n")
+    with pytest.raises(CommandError, match="No retailer with schema 'gamma'"):
+        call_command("tariff_price", schema="gamma", tariff="X", load=str(load))
+    with pytest.raises(CommandError, match="unknown_product"):
+        call_command("tariff_price", schema="alpha", tariff="NOPE", load=str(load),
+                     start=datetime(2026, 1, 1, tzinfo=UTC), interval=60)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("2026-01-01T00:00:00+00:00,1\n2026-01-01T01:00:00+00:00,lots\n")
+    with pytest.raises(CommandError, match="line 2: 'lots' is not a kWh number"):
+        call_command("tariff_price", schema="alpha", tariff="ALPHA-FLEX", load=str(bad))
