@@ -1,29 +1,35 @@
-"""Sales staff design products and their versions, preview a price and clone versions."""
-import json
+"""Sales staff design products and versions with inline components, preview a price and
+clone a version into the next one."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from config.errors import GridlineError
-from tariffs.domain.catalogue import (
-    tariff_definition,
-    tariff_version_check_editable,
-    tariff_version_supersede,
-)
-from tariffs.domain.codec import definition_from_json, definition_to_json
+from tariffs.domain.catalogue import tariff_definition, tariff_version_clone
 from tariffs.domain.engine import price_period
 from tariffs.domain.load_files import sample_household_profile
-from tariffs.models import Product, TariffVersion
+from tariffs.domain.validation import InvalidTariffDefinition
+from tariffs.models import (
+    DemandChargeTier,
+    ExportRate,
+    GroupDiscount,
+    Levy,
+    Product,
+    SpotRate,
+    TariffVersion,
+    TimeBandRule,
+    UnitRate,
+)
 
 
-class TariffVersionInline(admin.TabularInline):
+class VersionSummaryInline(admin.TabularInline):
     model = TariffVersion
     extra = 0
-    fields = ["active_from", "active_to", "currency", "is_dynamic", "first_billed_at"]
+    fields = ["active_from", "active_to", "currency", "time_zone", "first_billed_at"]
     readonly_fields = fields
     show_change_link = True
     can_delete = False
@@ -38,37 +44,66 @@ class ProductAdmin(admin.ModelAdmin):
                     "available_from", "available_to"]
     list_filter = ["direction"]
     search_fields = ["code", "name"]
-    inlines = [TariffVersionInline]
+    inlines = [VersionSummaryInline]
 
 
-class TariffVersionForm(forms.ModelForm):
-    definition = forms.JSONField(
-        widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "style": "font-family:monospace"}),
-        help_text="The components: schedule bands and rules, unit rates with tiers, standing "
-                  "and minimum charges, demand, spot, export, levies, VAT, group discounts.",
-    )
+class ComponentInline(admin.TabularInline):
+    """A component row; read-only once its version has billed."""
 
-    class Meta:
-        model = TariffVersion
-        fields = ["product", "active_from", "active_to", "currency", "definition"]
+    extra = 0
 
-    def clean_definition(self):
-        value = self.cleaned_data["definition"]
-        try:
-            tariff = definition_from_json(value)
-        except GridlineError as exc:
-            raise forms.ValidationError(exc.detail) from exc
-        self.cleaned_data["is_dynamic"] = bool(tariff.spot_rates)
-        return definition_to_json(tariff)
+    def _locked(self, obj):
+        return obj is not None and obj.first_billed_at is not None
 
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk:
-            try:
-                tariff_version_check_editable(version=self.instance)
-            except GridlineError as exc:
-                raise forms.ValidationError(exc.detail) from exc
-        return data
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class TimeBandRuleInline(ComponentInline):
+    model = TimeBandRule
+    fields = ["schedule", "position", "band", "start", "end", "days", "months"]
+
+
+class UnitRateInline(ComponentInline):
+    model = UnitRate
+    fields = ["band", "tier", "upper", "unit_price", "adjustment"]
+
+
+class DemandChargeInline(ComponentInline):
+    model = DemandChargeTier
+    fields = ["name", "bands", "months", "tier", "upper", "unit_price", "adjustment"]
+
+
+class SpotRateInline(ComponentInline):
+    model = SpotRate
+    fields = ["instrument", "multiplier", "adder", "cap", "floor", "flow"]
+
+
+class ExportRateInline(ComponentInline):
+    model = ExportRate
+
+
+class LevyInline(ComponentInline):
+    model = Levy
+
+
+class GroupDiscountInline(ComponentInline):
+    model = GroupDiscount
+
+
+class TariffDefinitionRejected(Exception):
+    """Raised after the inline rows are saved, inside the admin's transaction, so the whole
+    save rolls back."""
+
+    def __init__(self, detail):
+        super().__init__(detail)
+        self.detail = detail
 
 
 def _first_of_next_month(day):
@@ -77,24 +112,49 @@ def _first_of_next_month(day):
 
 @admin.register(TariffVersion)
 class TariffVersionAdmin(admin.ModelAdmin):
-    form = TariffVersionForm
-    list_display = ["product", "active_from", "active_to", "currency", "is_dynamic",
+    list_display = ["product", "active_from", "active_to", "currency", "time_zone",
                     "first_billed_at"]
-    list_filter = ["is_dynamic", "product"]
+    list_filter = ["product", "currency"]
     search_fields = ["product__code", "product__name"]
     list_select_related = ["product"]
-    readonly_fields = ["preview"]
+    autocomplete_fields = ["product"]
+    fieldsets = [
+        (None, {"fields": ["product", "active_from", "active_to", "currency", "time_zone"]}),
+        ("Charges", {"fields": [("standing_charge", "standing_charge_per"),
+                                ("minimum_charge", "minimum_charge_per"), "vat_rate"]}),
+        ("Time bands", {"fields": ["default_band", "demand_default_band", "holidays",
+                                   "tier_scope"]}),
+    ]
+    inlines = [TimeBandRuleInline, UnitRateInline, DemandChargeInline, SpotRateInline,
+               ExportRateInline, LevyInline, GroupDiscountInline]
     actions = ["clone_as_next_version"]
 
-    def get_fields(self, request, obj=None):
-        fields = ["product", "active_from", "active_to", "currency", "definition"]
-        return fields + ["preview"] if obj is not None else fields
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [*self.fieldsets, ("Preview", {"fields": ["preview"]})]
 
-    def save_model(self, request, obj, form, change):
-        obj.is_dynamic = form.cleaned_data.get("is_dynamic", False)
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.first_billed_at is not None:
+            # Billed: never edited; clone it into a new version instead.
+            return [f.name for f in TariffVersion._meta.fields] + ["preview"]
+        return ["preview"]
 
-    @admin.display(description="Preview: a sample household month")
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        try:
+            tariff_definition(version=form.instance)
+        except InvalidTariffDefinition as exc:
+            raise TariffDefinitionRejected(exc.detail) from exc
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except TariffDefinitionRejected as exc:
+            self.message_user(request, f"Nothing was saved: {exc.detail}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.display(description="A sample household month")
     def preview(self, obj):
         if obj is None or obj.pk is None:
             return "-"
@@ -125,9 +185,7 @@ class TariffVersionAdmin(admin.ModelAdmin):
         for version in queryset.select_related("product").order_by("pk"):
             start = _first_of_next_month(max(version.active_from, timezone.localdate()))
             try:
-                new = tariff_version_supersede(version=version, active_from=start,
-                                               definition=json.loads(json.dumps(
-                                                   version.definition)))
+                new = tariff_version_clone(version=version, active_from=start)
             except GridlineError as exc:
                 self.message_user(request, f"{version}: {exc.detail}", messages.ERROR)
                 continue

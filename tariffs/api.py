@@ -17,7 +17,6 @@ from tariffs.domain.catalogue import tariff_definition, version_active_on
 from tariffs.domain.compare import rank_tariffs
 from tariffs.domain.load_files import breakdown_json
 from tariffs.domain.profile import load_profile_from_series
-from tariffs.domain.rates import published_rates
 from tariffs.models import Product, TariffVersion
 
 READ = {"GET": [["customers:read"], ["contracts:read"]]}
@@ -41,7 +40,7 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(green) if value else queryset.exclude(green)
 
     def filter_dynamic(self, queryset, name, value):
-        dynamic = Q(versions__is_dynamic=True)
+        dynamic = Q(versions__spot_rates__isnull=False)
         return (queryset.filter(dynamic) if value else queryset.exclude(dynamic)).distinct()
 
     def filter_available_on(self, queryset, name, value):
@@ -50,7 +49,8 @@ class ProductFilter(django_filters.FilterSet):
 
 def _products():
     return Product.objects.prefetch_related(
-        Prefetch("versions", queryset=TariffVersion.objects.order_by("active_from"))
+        Prefetch("versions", queryset=TariffVersion.objects.order_by("active_from")),
+        "versions__spot_rates",
     ).order_by("code")
 
 
@@ -62,11 +62,6 @@ class ProductList(generics.ListAPIView):
 
     def get_queryset(self):
         return _products()
-
-
-def _rates(version):
-    return published_rates(tariff=tariff_definition(version=version),
-                           valid_from=version.active_from, valid_to=version.active_to)
 
 
 class ProductVersions(generics.ListAPIView):
@@ -83,7 +78,14 @@ class ProductVersions(generics.ListAPIView):
         return product.versions.order_by("active_from")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "rates": _rates}
+        cache = {}
+
+        def tariff(version):  # each version's definition is built once per response
+            if version.pk not in cache:
+                cache[version.pk] = tariff_definition(version=version)
+            return cache[version.pk]
+
+        return {**super().get_serializer_context(), "tariff": tariff}
 
 
 class QuoteCreate(APIView):
@@ -112,18 +114,15 @@ class QuoteCreate(APIView):
             products = products.filter(customer_kinds__contains=[data["customer_kind"]])
         on = data["start"].date()
         versions = [v for v in (version_active_on(product=p, on=on) for p in products) if v]
-        versions = [v for v in versions if not v.is_dynamic]  # spot prices: market app
-        if not versions:
+        tariffs = [(v, tariff_definition(version=v)) for v in versions]
+        # Dynamic tariffs need market prices for the profile's intervals: not quoted here.
+        tariffs = [(v, t) for v, t in tariffs if not t.spot_rates]
+        if not tariffs:
             raise ValidationError({"products": [f"No product has a version in force on {on}."]})
         end = index[-1].to_pydatetime() + interval
-        version_of = {}
-        tariffs = []
-        for version in versions:
-            tariff = tariff_definition(version=version)
-            version_of[id(tariff)] = version
-            tariffs.append(tariff)
-        quotes = rank_tariffs(profile=profile, tariffs=tariffs, start=data["start"], end=end,
-                              by=data["by"])
+        version_of = {id(tariff): version for version, tariff in tariffs}
+        quotes = rank_tariffs(profile=profile, tariffs=[t for _, t in tariffs],
+                              start=data["start"], end=end, by=data["by"])
         return Response({
             "priced_at": timezone.now().isoformat(),
             "quotes": [

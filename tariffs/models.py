@@ -51,15 +51,52 @@ class Product(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class ChargeBasis(models.TextChoices):
+    DAY = "day", "per day"
+    MONTH = "month", "per month"
+
+
+class TierScope(models.TextChoices):
+    BAND = "band", "each band's own kWh"
+    ALL_BANDS = "all_bands", "the period's total kWh (URDB convention)"
+
+
 class TariffVersion(models.Model):
+    """What a product charges over [active_from, active_to).
+
+    Scalar components live here; the rest are inline rows (time band rules, unit rates with
+    tiers, demand charges, spot, export, levies, group discounts). `tariff_definition` in
+    tariffs/domain/catalogue.py turns them into the engine's TariffDefinition.
+    """
+
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="versions")
     active_from = models.DateField()
     active_to = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, default="GBP")
-    definition = models.JSONField()
-    # Derived once from the definition when the version is made (versions never change),
-    # so the API can filter dynamic tariffs without decoding every document.
-    is_dynamic = models.BooleanField(default=False)
+    time_zone = models.CharField(max_length=60, default="Europe/London",
+                                 help_text="Time bands are read on this zone's wall clock.")
+    default_band = models.CharField(
+        max_length=40, blank=True,
+        help_text="Energy band for any time no rule covers (e.g. 'standard' or 'day').",
+    )
+    demand_default_band = models.CharField(
+        max_length=40, blank=True,
+        help_text="Demand band for any time no demand rule covers; leave empty to band "
+                  "demand by the energy rules.",
+    )
+    holidays = ArrayField(models.DateField(), default=list, blank=True,
+                          help_text="Dates that count as holidays (day code 7).")
+    tier_scope = models.CharField(max_length=10, choices=TierScope.choices,
+                                  default=TierScope.BAND)
+    standing_charge = models.DecimalField(max_digits=12, decimal_places=6, null=True,
+                                          blank=True)
+    standing_charge_per = models.CharField(max_length=5, choices=ChargeBasis.choices,
+                                           default=ChargeBasis.DAY)
+    minimum_charge = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    minimum_charge_per = models.CharField(max_length=5, choices=ChargeBasis.choices,
+                                          default=ChargeBasis.MONTH)
+    vat_rate = models.DecimalField(max_digits=6, decimal_places=4, default=0,
+                                   help_text="e.g. 0.05 for 5% VAT")
     first_billed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -69,6 +106,11 @@ class TariffVersion(models.Model):
                 condition=Q(active_to__isnull=True) | Q(active_to__gt=models.F("active_from")),
                 name="tariff_version_period_not_empty",
             ),
+            models.CheckConstraint(
+                condition=Q(standing_charge__isnull=True) | Q(standing_charge__gte=0),
+                name="tariff_version_standing_charge_not_negative",
+            ),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0), name="tariff_version_vat"),
             ExclusionConstraint(
                 name="tariff_version_no_overlap_per_product",
                 expressions=[
@@ -84,3 +126,128 @@ class TariffVersion(models.Model):
 
     def __str__(self):
         return f"{self.product.code} from {self.active_from}"
+
+
+class ScheduleKind(models.TextChoices):
+    ENERGY = "ENERGY", "Energy"
+    DEMAND = "DEMAND", "Demand"
+
+
+def _days_help():
+    return "Day codes: 0=Mon … 6=Sun, 7=holidays; empty means every day."
+
+
+class TimeBandRule(models.Model):
+    """The first rule (by position) matching an interval's local date and time gives its
+    band; an end at or before the start crosses midnight."""
+
+    version = models.ForeignKey(TariffVersion, on_delete=models.CASCADE,
+                                related_name="band_rules")
+    schedule = models.CharField(max_length=6, choices=ScheduleKind.choices,
+                                default=ScheduleKind.ENERGY)
+    position = models.PositiveSmallIntegerField(default=0)
+    band = models.CharField(max_length=40)
+    start = models.TimeField()
+    end = models.TimeField()
+    days = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True,
+                      help_text=_days_help())
+    months = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True,
+                        help_text="1-12; empty means every month.")
+
+    def __str__(self):
+        return f"{self.band} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class UnitRate(models.Model):
+    """Price per kWh in a band; several tiers make blocks (first `upper` kWh, then the next)."""
+
+    version = models.ForeignKey(TariffVersion, on_delete=models.CASCADE,
+                                related_name="unit_rates")
+    band = models.CharField(max_length=40)
+    tier = models.PositiveSmallIntegerField(default=1)
+    upper = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True,
+                                help_text="Cumulative kWh limit of this tier in a billing "
+                                          "period; empty for the last tier.")
+    unit_price = models.DecimalField(max_digits=12, decimal_places=6)
+    adjustment = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "band", "tier"],
+                                    name="unit_rate_one_per_band_tier"),
+        ]
+
+    def __str__(self):
+        return f"{self.band} tier {self.tier}: {self.unit_price}/kWh"
+
+
+class DemandChargeTier(models.Model):
+    """Price per kW of the period's highest interval demand; rows with one `name` form one
+    charge (its tiers). No bands: a flat charge over every interval."""
+
+    version = models.ForeignKey(TariffVersion, on_delete=models.CASCADE,
+                                related_name="demand_charges")
+    name = models.CharField(max_length=60, default="demand")
+    bands = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    months = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True,
+                        help_text="1-12; empty means every month.")
+    tier = models.PositiveSmallIntegerField(default=1)
+    upper = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=6)
+    adjustment = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+
+    def __str__(self):
+        return f"{self.name} tier {self.tier}: {self.unit_price}/kW"
+
+
+class Flow(models.TextChoices):
+    IMPORT = "import", "Import"
+    EXPORT = "export", "Export"
+
+
+class SpotRate(models.Model):
+    """Energy priced per interval: clip(market price × multiplier + adder, floor, cap)."""
+
+    version = models.ForeignKey(TariffVersion, on_delete=models.CASCADE,
+                                related_name="spot_rates")
+    instrument = models.CharField(max_length=60)
+    multiplier = models.DecimalField(max_digits=12, decimal_places=6, default=1)
+    adder = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    cap = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    floor = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    flow = models.CharField(max_length=6, choices=Flow.choices, default=Flow.IMPORT)
+
+    def __str__(self):
+        return f"{self.instrument} × {self.multiplier} + {self.adder}"
+
+
+class ExportRate(models.Model):
+    version = models.ForeignKey(TariffVersion, on_delete=models.CASCADE,
+                                related_name="export_rates")
+    band = models.CharField(max_length=40, blank=True, help_text="Empty: every band.")
+    unit_price = models.DecimalField(max_digits=12, decimal_places=6)
+
+    def __str__(self):
+        return f"export {self.band or 'all bands'}: {self.unit_price}/kWh"
+
+
+class Levy(models.Model):
+    version = models.ForeignKey(TariffVersion, on_delete=models.CASCADE, related_name="levies")
+    name = models.CharField(max_length=60)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=6)
+
+    class Meta:
+        verbose_name_plural = "levies"
+
+    def __str__(self):
+        return f"{self.name}: {self.unit_price}/kWh"
+
+
+class GroupDiscount(models.Model):
+    version = models.ForeignKey(TariffVersion, on_delete=models.CASCADE,
+                                related_name="group_discounts")
+    group = models.CharField(max_length=40, help_text="A customer segment, e.g. 'staff'.")
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+
+    def __str__(self):
+        return f"{self.group}: {self.percent}%"

@@ -2,6 +2,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tariffs.domain.codec import definition_to_json
+from tariffs.domain.rates import published_rates
 from tariffs.models import Product, TariffVersion
 
 
@@ -22,7 +24,7 @@ class ProductOut(serializers.ModelSerializer):
         return product.green_share_percent >= 100
 
     def get_is_dynamic(self, product) -> bool:
-        return any(version.is_dynamic for version in product.versions.all())
+        return any(version.spot_rates.all() for version in product.versions.all())
 
 
 class RateOut(serializers.Serializer):
@@ -39,15 +41,27 @@ class RateOut(serializers.Serializer):
 
 class VersionOut(serializers.ModelSerializer):
     rates = serializers.SerializerMethodField()
+    is_dynamic = serializers.SerializerMethodField()
+    definition = serializers.SerializerMethodField(
+        help_text="The whole tariff as the engine reads it (schedules, rates, tiers, ...)")
 
     class Meta:
         model = TariffVersion
-        fields = ["id", "active_from", "active_to", "currency", "is_dynamic", "rates",
-                  "definition"]
+        fields = ["id", "active_from", "active_to", "currency", "time_zone", "is_dynamic",
+                  "rates", "definition"]
+
+    def get_is_dynamic(self, version) -> bool:
+        return self.context["tariff"](version).spot_rates != ()
+
+    def get_definition(self, version) -> dict:
+        return definition_to_json(self.context["tariff"](version))
 
     @extend_schema_field(RateOut(many=True))
     def get_rates(self, version) -> list[dict]:
-        return RateOut(self.context["rates"](version), many=True).data
+        tariff = self.context["tariff"](version)
+        rates = published_rates(tariff=tariff, valid_from=version.active_from,
+                                valid_to=version.active_to)
+        return RateOut(rates, many=True).data
 
 
 class QuoteIn(serializers.Serializer):

@@ -21,6 +21,7 @@ from .engine import price_by_billing_period
 from .load_files import breakdown_json, load_profile_from_lines
 from .urdb import urdb_to_tariff
 from .urdb_export import UrdbExport, tariff_to_urdb
+from .version_rows import version_document, version_rows_write
 
 
 class UnableToSaveTariffVersion(GridlineError):
@@ -50,7 +51,8 @@ def tariff_version_create(
     *, product: Product, active_from: date, active_to: date | None, definition: dict,
     currency: str = "GBP",
 ) -> TariffVersion:
-    """Validate `definition` and save it as the product's version for [active_from, active_to)."""
+    """Validate `definition` (codec.py's document) and save it as the product's version for
+    [active_from, active_to), with its components as rows."""
     tariff = definition_from_json(definition)
     if active_to is not None and active_to <= active_from:
         raise UnableToSaveTariffVersion(
@@ -59,11 +61,10 @@ def tariff_version_create(
         )
     try:
         with transaction.atomic():
-            return TariffVersion.objects.create(
-                product=product, active_from=active_from, active_to=active_to,
-                currency=currency, definition=definition_to_json(tariff),
-                is_dynamic=bool(tariff.spot_rates),
-            )
+            version = TariffVersion(product=product, active_from=active_from,
+                                    active_to=active_to, currency=currency)
+            version_rows_write(version=version, tariff=tariff)
+            return version
     except IntegrityError as exc:
         if "tariff_version_no_overlap_per_product" not in str(exc):
             raise
@@ -91,6 +92,12 @@ def tariff_version_supersede(
         )
 
 
+def tariff_version_clone(*, version: TariffVersion, active_from: date) -> TariffVersion:
+    """The next version: the same components from `active_from`, ending `version` there."""
+    return tariff_version_supersede(version=version, active_from=active_from,
+                                    definition=version_document(version=version))
+
+
 def tariff_version_check_editable(*, version: TariffVersion) -> None:
     if version.first_billed_at is not None:
         raise TariffVersionBilled(
@@ -101,7 +108,12 @@ def tariff_version_check_editable(*, version: TariffVersion) -> None:
 
 
 def tariff_definition(*, version: TariffVersion) -> TariffDefinition:
-    return definition_from_json(version.definition)
+    """The engine's view of a version (validated: an edit that broke it raises here)."""
+    return definition_from_json(version_document(version=version))
+
+
+def version_is_dynamic(*, version: TariffVersion) -> bool:
+    return version.spot_rates.exists()
 
 
 def product_offered_to(*, product: Product, kind: str, segment: str) -> bool:

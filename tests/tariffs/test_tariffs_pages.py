@@ -1,13 +1,16 @@
 """Portal offers, staff admin preview and clone, and the tariff commands."""
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from tariffs.domain.version_rows import version_document
 from tariffs.models import Product, TariffVersion
 from tests.conftest import login
 from tests.isolation.test_tenant_isolation import login_admin
@@ -41,21 +44,57 @@ def test_admin_version_page_previews_a_sample_month(staff):
     assert "night" in page and "standing" in page
 
 
-def test_admin_refuses_a_definition_with_an_undefined_band(staff):
+def admin_post_data(response) -> dict:
+    """The change form as the browser would post it back unchanged (form and inlines)."""
+
+    def posted(value):
+        if value is None:
+            return ""
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return value
+
+    form = response.context["adminform"].form
+    data = {name: posted(form[name].value()) for name in form.fields}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(n): management[n].value()
+                     for n in management.fields})
+        for row in formset.forms:
+            data.update({row.add_prefix(n): posted(row[n].value()) for n in row.fields})
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def _version_page(staff, code):
     with schema_context("alpha"):
-        version = TariffVersion.objects.get(product__code="ALPHA-FLEX")
-    definition = dict(version.definition,
-                      unit_rates=[{"band": "peak", "tiers": [{"unit_price": "0.3"}]}])
-    response = staff.post(
-        f"/admin/tariffs/tariffversion/{version.pk}/change/",
-        {"product": version.product_id, "active_from": "2025-01-01", "active_to": "",
-         "currency": "GBP", "definition": json.dumps(definition)},
-    )
-    assert response.status_code == 200
-    assert "does not declare" in response.content.decode()
+        version = TariffVersion.objects.get(product__code=code)
+    url = f"/admin/tariffs/tariffversion/{version.pk}/change/"
+    return version, url, staff.get(url)
+
+
+def test_admin_edits_unit_rate_tiers_inline(staff):
+    version, url, page = _version_page(staff, "ALPHA-NIGHT-SAVER")
+    data = admin_post_data(page)
+    rows = [k for k, v in data.items() if k.startswith("unit_rates-") and k.endswith("-tier")
+            and str(v) == "2"]
+    (tier_two,) = rows
+    data[tier_two.replace("-tier", "-unit_price")] = "0.2999"
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
     with schema_context("alpha"):
-        version.refresh_from_db()
-        assert version.definition["unit_rates"][0]["band"] == "standard"
+        assert version.unit_rates.get(band="day", tier=2).unit_price == Decimal("0.2999")
+
+
+def test_admin_refuses_a_unit_rate_for_an_undefined_band(staff):
+    version, url, page = _version_page(staff, "ALPHA-FLEX")
+    data = admin_post_data(page)
+    data["unit_rates-0-band"] = "peak"  # the schedule only knows "standard"
+    response = staff.post(url, data, follow=True)
+    page = response.content.decode()
+    assert "Nothing was saved" in page and "does not declare" in page
+    with schema_context("alpha"):
+        assert list(version.unit_rates.values_list("band", flat=True)) == ["standard"]
 
 
 def test_admin_clone_makes_the_next_version(staff):
@@ -67,9 +106,19 @@ def test_admin_clone_makes_the_next_version(staff):
     with schema_context("alpha"):
         versions = list(TariffVersion.objects.filter(product__code="ALPHA-FLEX")
                         .order_by("active_from"))
-    assert len(versions) == 2
-    assert versions[0].active_to == versions[1].active_from
-    assert versions[1].definition == versions[0].definition
+        assert len(versions) == 2
+        assert versions[0].active_to == versions[1].active_from
+        assert version_document(version=versions[1]) == version_document(version=versions[0])
+
+
+def test_billed_version_is_read_only_in_admin(staff):
+    with schema_context("alpha"):
+        version = TariffVersion.objects.get(product__code="ALPHA-FLEX")
+        version.first_billed_at = timezone.now()
+        version.save(update_fields=["first_billed_at"])
+    page = staff.get(f"/admin/tariffs/tariffversion/{version.pk}/change/").content.decode()
+    assert 'name="unit_rates-0-unit_price"' not in page
+    assert 'name="active_from"' not in page
 
 
 SAM_TOU = Path(__file__).resolve().parents[2] / "../shared/data/sam-ssc-utilityrate5/" \
@@ -120,3 +169,10 @@ def test_commands_refuse_an_unknown_schema_and_product(db, tmp_path):
     bad.write_text("2026-01-01T00:00:00+00:00,1\n2026-01-01T01:00:00+00:00,lots\n")
     with pytest.raises(CommandError, match="line 2: 'lots' is not a kWh number"):
         call_command("tariff_price", schema="alpha", tariff="ALPHA-FLEX", load=str(bad))
+
+
+def test_admin_add_version_page_offers_every_component_inline(staff):
+    page = staff.get("/admin/tariffs/tariffversion/add/").content.decode()
+    for prefix in ("band_rules", "unit_rates", "demand_charges", "spot_rates", "export_rates",
+                   "levies", "group_discounts"):
+        assert f'id="{prefix}-group"' in page, prefix
