@@ -176,3 +176,22 @@ def test_admin_add_version_page_offers_every_component_inline(staff):
     for prefix in ("band_rules", "unit_rates", "demand_charges", "spot_rates", "export_rates",
                    "levies", "group_discounts"):
         assert f'id="{prefix}-group"' in page, prefix
+
+
+def test_malformed_urdb_file_is_refused_and_nothing_saved(db, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({
+        "name": "Broken", "energyratestructure": [[{"rate": 0.1}]],
+        "energyweekdayschedule": [[0] * 24] * 11,  # 11 months, not 12
+        "energyweekendschedule": [[0] * 24] * 12,
+    }))
+    with pytest.raises(CommandError, match="energyweekdayschedule"):
+        call_command("tariff_import_urdb", str(broken), schema="alpha", tz="Europe/London",
+                     code="BROKEN", stdout=StringIO(), stderr=StringIO())
+    not_json = tmp_path / "not.json"
+    not_json.write_text("{energyratestructure: ")
+    with pytest.raises(CommandError):
+        call_command("tariff_import_urdb", str(not_json), schema="alpha", tz="Europe/London",
+                     code="BROKEN", stdout=StringIO(), stderr=StringIO())
+    with schema_context("alpha"):
+        assert not Product.objects.filter(code="BROKEN").exists()
