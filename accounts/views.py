@@ -16,6 +16,9 @@ class PortalLoginView(auth_views.LoginView):
 
 
 def home(request):
+    # Staff work in the admin; the portal is the customers' door.
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("admin:index")
     return redirect("portal:account")
 
 

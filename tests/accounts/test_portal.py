@@ -77,3 +77,11 @@ def test_account_page_query_count_does_not_grow_with_premises(alpha):
 
     # alice has one premise and contract, carol's company two of each.
     assert queries_for("carol") == queries_for("alice")
+
+
+def test_staff_landing_on_the_portal_go_to_the_admin(alpha):
+    alpha.post("/admin/login/?next=/admin/", {"username": "alpha-staff",
+                                              "password": "gridline-demo"})
+    response = alpha.get("/")
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert alpha.get("/account/").status_code == 404  # staff have no customer account
