@@ -73,13 +73,17 @@ def stop_all(processes):
             proc.wait()
 
 
+def _sigterm_as_ctrl_c(signum, frame):
+    # SIGTERM takes the same road out as Ctrl-C: stop the children, then the services.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default=os.environ.get("GRIDLINE_BIND", "127.0.0.1"))
     args = parser.parse_args()
-    # SIGTERM takes the same road out as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _sigterm_as_ctrl_c)
 
     with services_env() as env:
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")

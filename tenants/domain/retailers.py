@@ -63,9 +63,9 @@ def retailer_create(
                 role="STAFF",
             )
     except Exception:
+        # Leave nothing half-made: the row, its domain and whatever of the schema exists.
         with schema_context(get_public_schema_name()):
-            Domain.objects.filter(tenant=retailer).delete()
-            Retailer.objects.filter(pk=retailer.pk).delete()
+            retailer.delete(force_drop=True)
         raise
     return retailer
 

@@ -66,3 +66,12 @@ def test_taken_host_is_refused(db):
 def test_customers_and_operators_see_different_admins(db):
     platform = host_client("localhost")
     assert login_admin(platform, "alpha-staff").status_code == 200  # no such operator
+
+
+def test_a_failed_creation_leaves_no_row_domain_or_schema(db):
+    with pytest.raises(ValueError):
+        retailer_create(slug="epsilon", name="Epsilon", host="epsilon.localhost",
+                        staff_username="", staff_email="e@e.invalid", staff_password="x")
+    assert not Retailer.objects.filter(schema_name="epsilon").exists()
+    assert not Domain.objects.filter(domain="epsilon.localhost").exists()
+    assert not _schema_exists("epsilon")
