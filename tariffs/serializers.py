@@ -33,6 +33,10 @@ class RateOut(serializers.Serializer):
     band = serializers.CharField(allow_null=True)
     tier = serializers.IntegerField(allow_null=True)
     unit = serializers.CharField()
+    applies = serializers.CharField(help_text="when the band applies, local time")
+    tier_upper = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True,
+                                          help_text="kWh per billing period up to which "
+                                                    "this tier applies")
     value_exc_vat = serializers.DecimalField(max_digits=14, decimal_places=6)
     value_inc_vat = serializers.DecimalField(max_digits=14, decimal_places=6)
     valid_from = serializers.DateField()

@@ -6,6 +6,10 @@ display only (billing never reads these).
 from decimal import ROUND_HALF_UP, Decimal
 
 from .definitions import TariffDefinition
+from .schedule import ALL_MONTHS, EVERY_DAY, HOLIDAY, WEEKDAYS, WEEKEND, Schedule
+
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+              "Dec")
 
 DISPLAY_STEP = Decimal("0.000001")
 
@@ -14,12 +18,38 @@ def _shown(value: Decimal) -> Decimal:
     return value.quantize(DISPLAY_STEP, rounding=ROUND_HALF_UP)
 
 
+def _days_text(days: frozenset[int]) -> str:
+    if days >= EVERY_DAY - {HOLIDAY}:
+        return ""
+    for known, text in ((WEEKDAYS, "weekdays"), (WEEKEND, "weekends")):
+        if days - {HOLIDAY} == known:
+            return f" {text}"
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "holidays")
+    return " " + ", ".join(names[d] for d in sorted(days))
+
+
+def band_hours(schedule: Schedule) -> dict[str, str]:
+    """When each band applies, in words a price list can show ("00:30-07:30 weekdays")."""
+    hours: dict[str, list[str]] = {band: [] for band in schedule.bands}
+    for rule in schedule.rules:
+        text = f"{rule.start:%H:%M}-{rule.end:%H:%M}{_days_text(rule.days)}"
+        if rule.months != ALL_MONTHS:
+            text += " in " + ", ".join(MONTH_ABBR[m - 1] for m in sorted(rule.months))
+        hours[rule.band].append(text)
+    if schedule.default_band is not None:
+        hours[schedule.default_band].append("all other times" if schedule.rules else "all day")
+    return {band: "; ".join(parts) for band, parts in hours.items()}
+
+
 def published_rates(*, tariff: TariffDefinition, valid_from, valid_to) -> list[dict]:
     vat = 1 + tariff.vat_rate
+    when = band_hours(tariff.energy_schedule)
 
-    def rate(kind, value, unit, band=None, tier=None, name=None):
+    def rate(kind, value, unit, band=None, tier=None, name=None, upper=None):
         return {
             "kind": kind, "band": band, "tier": tier, "name": name, "unit": unit,
+            "applies": when.get(band, "") if kind in ("energy", "export") else "",
+            "tier_upper": upper,
             "value_exc_vat": _shown(value), "value_inc_vat": _shown(value * vat),
             "valid_from": valid_from, "valid_to": valid_to,
         }
@@ -32,7 +62,8 @@ def published_rates(*, tariff: TariffDefinition, valid_from, valid_to) -> list[d
         several = len(band_rate.tiers) > 1
         for number, tier in enumerate(band_rate.tiers, start=1):
             rates.append(rate("energy", tier.price, "kWh", band=band_rate.band,
-                              tier=number if several else None))
+                              tier=number if several else None,
+                              upper=tier.upper if several else None))
     for charge in tariff.demand_charges:
         for number, tier in enumerate(charge.tiers, start=1):
             rates.append(rate("demand", tier.price, "kW", band=charge.band_label,

@@ -25,6 +25,9 @@ def test_versions_publish_rates_with_and_without_vat(alpha):
     assert Decimal(day_tier_2["value_inc_vat"]) == Decimal("0.3255")  # 5% VAT
     assert day_tier_2["valid_from"] == "2025-01-01" and day_tier_2["valid_to"] is None
     assert {r["kind"] for r in rates} == {"standing", "energy", "export"}
+    assert day_tier_2["applies"] == "all other times" and day_tier_2["tier_upper"] is None
+    night = next(r for r in rates if r["band"] == "night")
+    assert night["applies"] == "00:30-07:30"
 
 
 def test_unknown_product_versions_is_404_in_the_error_shape(alpha):

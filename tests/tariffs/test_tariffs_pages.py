@@ -22,6 +22,7 @@ def test_alice_sees_household_offers_only(alice):
     assert "Alpha Night Saver" in page and "Alpha Flex" in page
     assert "Alpha Business" not in page
     assert "100% renewable" in page
+    assert "00:30-07:30" in page and "up to 200 kWh a bill" in page
 
 
 def test_enterprise_users_see_the_business_offer(alpha):
