@@ -8,6 +8,7 @@ from accounts.models import (
     AuditAction,
     AuditChannel,
     AuditEvent,
+    Consent,
     Contract,
     Customer,
     CustomerUser,
@@ -130,6 +131,15 @@ class ContractAdmin(AuditedAdmin):
     autocomplete_fields = ["customer", "account", "meter_point"]
     list_select_related = ["customer", "meter_point"]
     date_hierarchy = "active_from"
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["customer", "client_id", "granted_at", "revoked_at"]
+    list_filter = ["client_id"]
+    search_fields = ["customer__reference", "client_id"]
+    raw_id_fields = ["customer"]
+    list_select_related = ["customer"]
 
 
 @admin.register(AuditEvent)

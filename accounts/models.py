@@ -223,3 +223,25 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} customer {self.customer_id_value}"
+
+
+class Consent(models.Model):
+    """A customer's consent for one partner (OAuth2 client) to read their meter data over
+    `[granted_at, revoked_at)`. Revoking sets `revoked_at`; the row stays as a record."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    client_id = models.CharField(max_length=100)
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("granted_at")),
+                name="consent_period_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "client_id"])]
+
+    def __str__(self):
+        return f"{self.customer_id} → {self.client_id}"

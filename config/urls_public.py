@@ -2,6 +2,7 @@
 from django.urls import path
 
 from config.ops.views import healthz
+from market.views import market_live
 from tenants.admin import platform_admin
 from tenants.views import platform_home
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("", platform_home, name="platform-home"),
     path("admin/", platform_admin.urls),
     path("healthz", healthz, name="healthz"),
+    path("market/", market_live, name="market-live"),
 ]

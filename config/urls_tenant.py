@@ -7,6 +7,7 @@ from oauth2_provider import urls as oauth2_urls
 from accounts import api as accounts_api
 from config.api_errors import api_not_found
 from config.ops.views import healthz
+from market.views import market_live
 from tariffs import api as tariffs_api
 from tariffs.views import offered_tariffs
 
@@ -14,6 +15,8 @@ api_v1 = [
     path("customers/", accounts_api.CustomerList.as_view(), name="customer-list"),
     path("customers/<int:pk>/", accounts_api.CustomerDetail.as_view(), name="customer-detail"),
     path("contracts/", accounts_api.ContractListCreate.as_view(), name="contract-list"),
+    path("market/", include(("market.urls_api", "market"))),
+    path("meters/", include(("metering.urls", "metering"))),
     path("products/", tariffs_api.ProductList.as_view(), name="product-list"),
     path("products/<str:code>/versions/", tariffs_api.ProductVersions.as_view(),
          name="product-versions"),
@@ -30,7 +33,9 @@ urlpatterns = [
     path("tariffs/", offered_tariffs, name="tariffs-offered"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    path("consumption/", include(("metering.urls_portal", "metering-portal"))),
     path("api/<path:rest>", api_not_found),
     path("o/", include(oauth2_urls, namespace="oauth2_provider")),
     path("healthz", healthz, name="healthz"),
+    path("market/", market_live, name="market-live"),
 ]

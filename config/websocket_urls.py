@@ -1,7 +1,9 @@
 from django.urls import path
 
 from accounts.consumers import AccountConsumer
+from market.consumers import MarketConsumer
 
 websocket_urlpatterns = [
     path("ws/account/", AccountConsumer.as_asgi()),
+    path("ws/market/", MarketConsumer.as_asgi()),
 ]

@@ -1,1 +1,173 @@
-"""Filled by a later issue; see ../shared/DESIGN.md for what belongs here."""
+"""Meters, their interval readings (partitioned by month), daily rollups, edits and reports.
+
+All of it lives in a retailer's schema. `Reading` is not managed by Django: its table is a
+PostgreSQL declarative range-partitioned table (by month on `interval_start`) created by
+migration 0002; one partition per month is created ahead by a periodic job and on demand
+by ingest (metering/domain/partitions.py).
+"""
+from django.db import models
+from django.db.models import Q
+
+
+class Direction(models.TextChoices):
+    IMPORT = "IMPORT", "Import (consumption)"
+    EXPORT = "EXPORT", "Export (generation)"
+
+
+class Quality(models.TextChoices):
+    ACTUAL = "ACTUAL", "Actual"
+    ESTIMATED = "ESTIMATED", "Estimated"
+    EDITED = "EDITED", "Edited"
+    MISSING = "MISSING", "Missing"
+
+
+class Meter(models.Model):
+    """A physical meter at a meter point over `[installed_at, removed_at)`."""
+
+    serial = models.CharField(max_length=40, unique=True)
+    meter_point = models.ForeignKey(
+        "accounts.MeterPoint", on_delete=models.PROTECT, related_name="meters"
+    )
+    direction = models.CharField(max_length=6, choices=Direction.choices,
+                                 default=Direction.IMPORT)
+    interval_minutes = models.PositiveSmallIntegerField(default=30)
+    # Register multiplier (e.g. a CT ratio): stored kWh = reported value × multiplier.
+    multiplier = models.DecimalField(max_digits=10, decimal_places=4, default=1)
+    installed_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_minutes__in=[15, 30, 60]),
+                name="meter_interval_minutes_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="meter_direction_valid"
+            ),
+            models.CheckConstraint(condition=Q(multiplier__gt=0),
+                                   name="meter_multiplier_positive"),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(removed_at__gt=models.F("installed_at")),
+                name="meter_period_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+
+class Reading(models.Model):
+    """One interval `[interval_start, interval_start + meter.interval_minutes)`.
+
+    The table is partitioned by month on `interval_start` (see migration 0002); Django only
+    reads it and inserts into it through the parent table, PostgreSQL routes each row.
+    """
+
+    pk = models.CompositePrimaryKey("meter", "interval_start")
+    meter = models.ForeignKey(Meter, on_delete=models.DO_NOTHING, related_name="+")
+    interval_start = models.DateTimeField()
+    kwh = models.DecimalField(max_digits=16, decimal_places=6)
+    quality = models.CharField(max_length=10, choices=Quality.choices, default=Quality.ACTUAL)
+    source = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "metering_reading"
+
+    def __str__(self):
+        return f"{self.meter_id} {self.interval_start:%Y-%m-%d %H:%M} {self.kwh}"
+
+
+class DailyRollup(models.Model):
+    """Per meter per local day (the retailer's time zone): kept current by ingest, in SQL."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="rollups")
+    day_date = models.DateField()
+    kwh = models.DecimalField(max_digits=18, decimal_places=6)
+    interval_count = models.PositiveIntegerField()
+    kwh_min = models.DecimalField(max_digits=16, decimal_places=6)
+    kwh_max = models.DecimalField(max_digits=16, decimal_places=6)
+    actual_count = models.PositiveIntegerField(default=0)
+    estimated_count = models.PositiveIntegerField(default=0)
+    edited_count = models.PositiveIntegerField(default=0)
+    missing_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meter", "day_date"], name="rollup_one_per_meter_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.meter_id} {self.day_date} {self.kwh}"
+
+
+class IngestReport(models.Model):
+    """What one ingest did: counts, and every rejected or flagged line with its reason."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=20)
+    read = models.PositiveIntegerField(default=0)
+    inserted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    estimated = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    rejected = models.JSONField(default=list, blank=True)
+    flagged = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"{self.source} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.pk,
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "estimated": self.estimated,
+            "flagged": self.flagged,
+        }
+
+
+class ReadingEdit(models.Model):
+    """A stored reading replaced by a different value or quality (for billing to correct)."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="edits")
+    interval_start = models.DateTimeField()
+    old_kwh = models.DecimalField(max_digits=16, decimal_places=6)
+    old_quality = models.CharField(max_length=10, choices=Quality.choices)
+    new_kwh = models.DecimalField(max_digits=16, decimal_places=6)
+    new_quality = models.CharField(max_length=10, choices=Quality.choices)
+    edited_at = models.DateTimeField()
+    source = models.CharField(max_length=100, blank=True)
+    report = models.ForeignKey(IngestReport, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="edits")
+
+    class Meta:
+        indexes = [models.Index(fields=["meter", "interval_start"])]
+
+    def __str__(self):
+        return f"{self.meter_id} {self.interval_start} {self.old_kwh}→{self.new_kwh}"
+
+
+class IdempotentResponse(models.Model):
+    """The first response to an API request with an `Idempotency-Key`, replayed afterwards."""
+
+    key = models.CharField(max_length=200)
+    client = models.CharField(max_length=150)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_per_client"),
+        ]
+
+    def __str__(self):
+        return self.key

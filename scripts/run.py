@@ -82,6 +82,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default=os.environ.get("GRIDLINE_BIND", "127.0.0.1"))
+    parser.add_argument("--no-demo-readings", dest="demo_readings", action="store_false",
+                        help="skip generating demo meter readings (faster start)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _sigterm_as_ctrl_c)
 
@@ -92,6 +94,11 @@ def main() -> int:
         try:
             manage(env, "migrate_schemas", "--executor=standard", "-v", "0")
             manage(env, "seed_demo")
+            if args.demo_readings:
+                # Idempotent: the same meters and the same (seeded) readings each time.
+                for slug in ("alpha", "beta"):
+                    manage(env, "generate_demo_readings", f"--schema={slug}", "--meters=3",
+                           "--months=3")
             processes = [
                 start(env, "web", [str(VENV_BIN / "uvicorn"), "config.asgi:application",
                                    "--host", args.host, "--port", str(args.port)]),
@@ -99,6 +106,8 @@ def main() -> int:
                                       "-l", "info", "--concurrency", "2"]),
                 start(env, "beat", [str(VENV_BIN / "celery"), "-A", "config", "beat",
                                     "-l", "info"]),
+                start(env, "market_feed", [sys.executable, str(ROOT / "manage.py"),
+                                           "market_feed"]),
             ]
             time.sleep(2)
             print_welcome(env, args.port)

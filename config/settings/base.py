@@ -28,7 +28,14 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1
 DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gridline")
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are closed after each request by default: under ASGI, Django runs each request
+# in a thread of a pool and persistent connections pile up per thread. Use a pooler (or set
+# DATABASE_CONN_MAX_AGE) where connection set-up cost matters.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0"))
+    )
+}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
@@ -65,6 +72,7 @@ TENANT_APPS = [
     "billing",
     "insights",
     "cooperatives",
+    "market.alerts",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -134,6 +142,13 @@ CHANNEL_LAYERS = {
         },
     }
 }
+# Live market prices go to many browsers per group: the pub/sub layer sends a tick once per
+# server process, which hands it to its local consumers (docs/market.md). It shares the
+# default layer's CONFIG dict on purpose, so per-run prefixes set on it apply here too.
+CHANNEL_LAYERS["market"] = {
+    "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    "CONFIG": CHANNEL_LAYERS["default"]["CONFIG"],
+}
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
@@ -149,9 +164,17 @@ WORKER_HEARTBEAT_SECONDS = 15
 # Entries without "tenant_schemas" run once per retailer schema (the scheduler fans out);
 # platform jobs would name the public schema in "tenant_schemas".
 CELERY_BEAT_SCHEDULE = {
+    "market-alerts-evaluate": {
+        "task": "market_alerts.evaluate",
+        "schedule": 60,
+    },
     "contracts-close-ended": {
         "task": "accounts.contracts_close_ended",
         "schedule": 3600,
+    },
+    "metering-partitions-ahead": {
+        "task": "metering.partitions_ensure_ahead",
+        "schedule": 6 * 3600,
     },
 }
 
@@ -187,6 +210,8 @@ OAUTH2_PROVIDER = {
         "customers:read": "Read customers, their premises and meter points",
         "contracts:read": "Read contracts",
         "contracts:write": "Create contracts",
+        "readings:read": "Read meters' consumption (with the customer's consent)",
+        "readings:write": "Send interval readings of meters",
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,

@@ -25,7 +25,9 @@ def test_run_serves_both_retailers_and_ctrl_c_stops_every_process(django_db_setu
     log = tmp_path / "run.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "run.py"), "--port", str(port)],
+            # Demo readings are left out: they would stay in the shared test database.
+            [sys.executable, str(ROOT / "scripts" / "run.py"), "--port", str(port),
+             "--no-demo-readings"],
             cwd=ROOT, env=child_env(), stdout=out, stderr=subprocess.STDOUT,
         )
     try:

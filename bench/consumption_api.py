@@ -1,0 +1,155 @@
+"""Benchmark of the consumption API: one meter-day of half-hours, through HTTP.
+
+    DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/consumption_api.py [--seconds 10]
+
+Uses the benchmark database and retailer of bench/ingest.py (created if missing), gives
+one meter two days of demo readings, a partner client with a token (scope readings:read)
+and the customer's consent; starts uvicorn (`--workers`, default 2) on a free port and
+keeps `--concurrency` keep-alive HTTP/1.1 connections busy with
+`GET /api/v1/meters/<serial>/consumption/?period_from=<day>&period_to=<next day>` for
+`--seconds`. The server is uvicorn's WSGI interface (a pool of 10 threads per worker,
+each keeping its database connection): under ASGI, Django runs each request's sync code
+in a new thread context, so with CONN_MAX_AGE > 0 every request leaves a connection open
+(the server ran out of PostgreSQL connections), and with 0 every request opens one.
+Ends with `requests_per_s=<x> p95_ms=<y>`. Target (DESIGN.md): ≥ 800 req/s.
+"""
+import argparse
+import asyncio
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest import SCHEMA, bench_environment  # noqa: E402
+
+HOST = f"{SCHEMA}.localhost"
+DAY = datetime(2026, 1, 14, tzinfo=UTC)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare() -> tuple[str, str]:
+    """A meter with readings, a partner token and the customer's consent: (serial, token)."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+    from oauth2_provider.models import AccessToken, Application
+
+    from accounts.models import Consent
+    from accounts.users.models import Role
+    from metering.domain.demo import demo_csv_write
+    from metering.domain.demo_meters import demo_meters_ensure
+    from metering.domain.ingest import readings_ingest_file
+    from metering.models import Meter
+
+    with schema_context(SCHEMA):
+        (serial, kind), = demo_meters_ensure(count=1, installed_at=datetime(2020, 1, 1,
+                                                                              tzinfo=UTC))
+        text = io.StringIO()
+        demo_csv_write(out=text, serials=[serial], kinds=[kind], start_at=DAY,
+                       intervals=96, gap_rate=0, spike_rate=0)
+        readings_ingest_file(stream=io.BytesIO(text.getvalue().encode()), file_format="csv",
+                             source="bench", now=timezone.now())
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(username="bench-partner",
+                                             defaults={"role": Role.PARTNER})
+        app, _ = Application.objects.get_or_create(
+            client_id="bench-partner",
+            defaults={"user": user, "name": "bench", "client_type": "confidential",
+                      "authorization_grant_type": "client-credentials"})
+        token = AccessToken.objects.create(
+            token=secrets.token_urlsafe(24), application=app, scope="readings:read",
+            expires=timezone.now() + timedelta(hours=2))
+        meter = Meter.objects.select_related("meter_point__premise").get(serial=serial)
+        Consent.objects.get_or_create(customer_id=meter.meter_point.premise.customer_id,
+                                      client_id="bench-partner",
+                                      defaults={"granted_at": timezone.now()})
+    return serial, token.token
+
+
+async def load(port: int, path: str, token: str, seconds: float, concurrency: int):
+    request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {token}\r\n"
+               "Connection: keep-alive\r\n\r\n").encode()
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker():
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            body = await reader.readexactly(length)
+            latencies.append(time.perf_counter() - began)
+            if not head.startswith(b"HTTP/1.1 200") or b'"count":48' not in body:
+                if not errors:
+                    print("first error:", head[:200], body[:300])
+                errors += 1
+        writer.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, errors, time.perf_counter() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    bench_environment()
+    serial, token = prepare()
+    port = free_port()
+    env = dict(os.environ, DJANGO_DEBUG="0")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "uvicorn"), "config.wsgi:application",
+         "--interface", "wsgi",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+         "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("uvicorn did not start")
+            time.sleep(0.2)
+        day_from = DAY.strftime("%Y-%m-%dT%H:%M:%SZ")
+        day_to = (DAY + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        path = (f"/api/v1/meters/{serial}/consumption/?period_from={day_from}"
+                f"&period_to={day_to}&page_size=100")
+        asyncio.run(load(port, path, token, 2, args.concurrency))  # warm-up
+        latencies, errors, elapsed = asyncio.run(
+            load(port, path, token, args.seconds, args.concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
+    print(f"requests={len(latencies)} errors={errors} seconds={elapsed:.1f} "
+          f"concurrency={args.concurrency} workers={args.workers}")
+    print(f"requests_per_s={len(latencies) / elapsed:.0f} p95_ms={p95:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Staff admin: meters, ingest reports (with their rejected lines), edits, and an upload
+page that runs a file through the normal ingest path (large files in a worker, with a
+progress page). Large uploads are kept in this host's temp folder until the worker has
+read them, so the worker must run on the same host (as `make run` does)."""
+import tempfile
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from metering.domain.ingest import FORMATS, UnableToIngestReadings, readings_ingest_file
+from metering.models import DailyRollup, IngestReport, Meter, ReadingEdit
+from metering.tasks import UPLOAD_STATE_SECONDS, ingest_uploaded_file, upload_state_key
+
+# Files up to this size are ingested while the page waits; larger ones go to a worker and
+# the page shows their progress.
+SYNC_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@admin.register(Meter)
+class MeterAdmin(admin.ModelAdmin):
+    list_display = ["serial", "meter_point", "direction", "interval_minutes", "multiplier",
+                    "installed_at", "removed_at"]
+    list_filter = ["direction", "interval_minutes"]
+    search_fields = ["serial", "meter_point__identifier"]
+    raw_id_fields = ["meter_point"]
+    list_select_related = ["meter_point"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField()
+    file_format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], initial="csv")
+    serial = forms.CharField(required=False, help_text="Meter serial (Green Button only)")
+
+
+@admin.register(IngestReport)
+class IngestReportAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "source", "file_format", "read", "inserted", "updated",
+                    "estimated", "rejected_count"]
+    list_filter = ["file_format"]
+    readonly_fields = ["started_at", "finished_at", "source", "file_format", "read",
+                       "inserted", "updated", "estimated", "rejected_count", "rejected",
+                       "flagged"]
+    change_list_template = "metering/admin/ingestreport_changelist.html"
+
+    def get_urls(self):
+        upload = path("upload/", self.admin_site.admin_view(self.upload_view),
+                      name="metering_ingestreport_upload")
+        progress = path("upload/<str:upload_id>/",
+                        self.admin_site.admin_view(self.progress_view),
+                        name="metering_ingestreport_progress")
+        return [upload, progress, *super().get_urls()]
+
+    def _queue(self, request, upload, form):
+        """A large file: saved on this host, ingested by a worker, progress in the cache."""
+        upload_id = uuid.uuid4().hex
+        folder = Path(tempfile.gettempdir()) / "gridline-uploads" / connection.schema_name
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / upload_id
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        cache.set(upload_state_key(upload_id), {"state": "queued", "total": upload.size},
+                  UPLOAD_STATE_SECONDS)
+        kwargs = {"path": str(target), "file_format": form.cleaned_data["file_format"],
+                  "source": f"admin:{upload.name}", "serial": form.cleaned_data["serial"] or None,
+                  "upload_id": upload_id}
+        transaction.on_commit(lambda: ingest_uploaded_file.delay(**kwargs))
+        return redirect(reverse("admin:metering_ingestreport_progress", args=[upload_id]))
+
+    def progress_view(self, request, upload_id: str):
+        state = cache.get(upload_state_key(upload_id))
+        if state is None:
+            raise Http404("No such upload (or it finished more than a day ago).")
+        if state["state"] == "done":
+            return redirect(reverse("admin:metering_ingestreport_change",
+                                    args=[state["report"]]))
+        total = state.get("total") or 0
+        percent = round(100 * state.get("bytes_read", 0) / total) if total else 0
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": "Ingesting readings", "state": state, "percent": percent}
+        return TemplateResponse(request, "metering/admin/progress.html", context)
+
+    def upload_view(self, request):
+        if not request.user.has_perm("metering.view_ingestreport"):
+            return redirect("admin:index")
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > SYNC_UPLOAD_BYTES:
+                return self._queue(request, upload, form)
+            try:
+                report = readings_ingest_file(
+                    stream=upload.file, file_format=form.cleaned_data["file_format"],
+                    source=f"admin:{upload.name}", now=timezone.now(),
+                    serial=form.cleaned_data["serial"] or None)
+            except UnableToIngestReadings as error:
+                messages.error(request, error.detail)
+            else:
+                messages.success(request, (
+                    f"Read {report.read}: {report.inserted} inserted, {report.updated} "
+                    f"updated, {report.rejected_count} rejected, {report.estimated} estimated."))
+                return redirect(reverse("admin:metering_ingestreport_change",
+                                        args=[report.pk]))
+        context = {**self.admin_site.each_context(request), "form": form,
+                   "opts": self.model._meta, "title": "Upload readings"}
+        return TemplateResponse(request, "metering/admin/upload.html", context)
+
+
+@admin.register(ReadingEdit)
+class ReadingEditAdmin(ReadOnlyAdmin):
+    list_display = ["meter", "interval_start", "old_kwh", "old_quality", "new_kwh",
+                    "new_quality", "edited_at", "source"]
+    list_select_related = ["meter"]
+    search_fields = ["meter__serial"]
+
+
+@admin.register(DailyRollup)
+class DailyRollupAdmin(ReadOnlyAdmin):
+    list_display = ["meter", "day_date", "kwh", "interval_count", "kwh_min", "kwh_max",
+                    "estimated_count"]
+    list_select_related = ["meter"]
+    search_fields = ["meter__serial"]
+    date_hierarchy = "day_date"

@@ -1,0 +1,107 @@
+"""Meter API: readings in (partners, head-end systems), consumption out (with consent)."""
+from datetime import UTC
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from oauth2_provider.contrib.rest_framework import TokenMatchesOASRequirements
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import GridlineError
+from metering import serializers as s
+from metering.domain.access import access_meter_by_serial, access_meter_for_reading
+from metering.domain.consumption import consumption_read
+from metering.domain.ingest import readings_ingest_rows
+from metering.models import IdempotentResponse
+
+
+class IdempotencyKeyReused(GridlineError):
+    code = "idempotency_key_reused"
+    status = 422
+
+
+def _client_id(request) -> str:
+    token = request.auth
+    return token.application.client_id if token is not None and token.application_id else ""
+
+
+def _utc_text(value) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class ConsumptionPages(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+
+
+class MeterReadingsIn(APIView):
+    """POST a batch of interval readings for one meter. Idempotent: a repeated batch changes
+    nothing; with an `Idempotency-Key` header the first response is replayed."""
+
+    permission_classes = [TokenMatchesOASRequirements]
+    required_alternate_scopes = {"POST": [["readings:write"]]}
+
+    @extend_schema(request=s.ReadingBatchIn, responses={200: s.IngestReportOut})
+    def post(self, request, serial: str):
+        meter = access_meter_by_serial(user=request.user, serial=serial)
+        client = _client_id(request) or f"user:{request.user.pk}"
+        key = request.headers.get("Idempotency-Key", "")[:200]
+        if key:
+            earlier = IdempotentResponse.objects.filter(client=client, key=key).first()
+            if earlier is not None and earlier.path != request.path:
+                raise IdempotencyKeyReused(
+                    f"Idempotency-Key {key!r} was first used for {earlier.path}.")
+            if earlier is not None:
+                return Response(earlier.body, status=earlier.status,
+                                headers={"Idempotent-Replayed": "true"})
+        data_in = s.ReadingBatchIn(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        rows = (
+            (index, meter.serial, reading["interval_start"], reading["kwh"])
+            for index, reading in enumerate(data_in.validated_data["readings"], start=1)
+        )
+        now = timezone.now()
+        with transaction.atomic():
+            report = readings_ingest_rows(rows=rows, file_format="api", now=now,
+                                          source=f"api:{client}")
+            body = s.IngestReportOut(report.as_dict()).data
+            if key:
+                try:
+                    with transaction.atomic():
+                        IdempotentResponse.objects.create(
+                            client=client, key=key, path=request.path, status=200, body=body,
+                            created_at=now)
+                except IntegrityError:  # a concurrent twin won: replay its answer
+                    earlier = IdempotentResponse.objects.get(client=client, key=key)
+                    return Response(earlier.body, status=earlier.status)
+        return Response(body, status=status.HTTP_200_OK)
+
+
+class MeterConsumption(APIView):
+    """Consumption over `[period_from, period_to)`, raw intervals or grouped, paginated."""
+
+    permission_classes = [TokenMatchesOASRequirements]
+    required_alternate_scopes = {"GET": [["readings:read"]]}
+
+    @extend_schema(
+        parameters=[s.ConsumptionQueryIn,
+                    OpenApiParameter("page_size", int), OpenApiParameter("page", int)],
+        responses={200: s.ConsumptionOut(many=True)},
+    )
+    def get(self, request, serial: str):
+        query = s.ConsumptionQueryIn(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        meter = access_meter_for_reading(user=request.user, client_id=_client_id(request),
+                                         serial=serial, now=timezone.now())
+        rows = consumption_read(meter=meter, **query.validated_data)
+        paginator = ConsumptionPages()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        # The shape of s.ConsumptionOut, built directly: this is the API's hot path and a
+        # serializer per row costs more than the rest of the view.
+        out = [{"interval_start": _utc_text(a), "interval_end": _utc_text(b),
+                "consumption": str(kwh), "quality": q} for a, b, kwh, q in page]
+        return paginator.get_paginated_response(out)

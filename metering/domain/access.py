@@ -1,0 +1,71 @@
+"""Who may see or feed which meter. The one place the API and portal ask.
+
+A meter that does not exist in this retailer's schema, or that the login may not see, is
+"not found" (so another retailer's serial is indistinguishable from a missing one).
+Partners read a customer's consumption only under that customer's live consent
+(accounts.Consent); without one, or after it was revoked, they get "forbidden".
+"""
+from datetime import datetime
+
+from django.db import connection
+
+from accounts.domain.access import customers_visible_to
+from accounts.users.models import Role
+from config.errors import GridlineError
+from metering.models import Meter
+
+
+class MeterNotVisible(GridlineError):
+    code = "not_found"
+    status = 404
+
+
+class NoConsentForMeter(GridlineError):
+    code = "no_consent"
+    status = 403
+
+
+def meters_visible_to(*, user):
+    return Meter.objects.filter(meter_point__premise__customer__in=customers_visible_to(
+        user=user))
+
+
+def access_meter_by_serial(*, user, serial: str) -> Meter:
+    meter = (meters_visible_to(user=user).select_related("meter_point__premise")
+             .filter(serial=serial).first())
+    if meter is None:
+        raise MeterNotVisible(f"No meter {serial!r}.")
+    return meter
+
+
+_METER_WITH_CONSENT = """
+    SELECT m.id, m.serial, m.interval_minutes, EXISTS (
+        SELECT 1 FROM accounts_consent c
+        WHERE c.customer_id = p.customer_id AND c.client_id = %(client)s
+          AND c.granted_at <= %(now)s AND (c.revoked_at IS NULL OR c.revoked_at > %(now)s))
+    FROM metering_meter m
+    JOIN accounts_meterpoint mp ON mp.id = m.meter_point_id
+    JOIN accounts_premise p ON p.id = mp.premise_id
+    WHERE m.serial = %(serial)s
+"""
+
+
+def access_meter_for_reading(*, user, client_id: str, serial: str, now: datetime) -> Meter:
+    """A meter whose consumption this login may read now.
+
+    Partners (the API's hot path) are checked in one query: the meter and the consent of
+    its customer. Other logins go through `access_meter_by_serial`.
+    """
+    if user is None or not user.is_active or user.role != Role.PARTNER:
+        return access_meter_by_serial(user=user, serial=serial)
+    with connection.cursor() as cursor:
+        cursor.execute(_METER_WITH_CONSENT, {"serial": serial, "client": client_id,
+                                             "now": now})
+        row = cursor.fetchone()
+    if row is None:
+        raise MeterNotVisible(f"No meter {serial!r}.")
+    if not row[3]:
+        raise NoConsentForMeter(
+            f"Customer of meter {serial!r} has not consented to {client_id!r} reading "
+            "their data (or revoked it).")
+    return Meter(pk=row[0], serial=row[1], interval_minutes=row[2])

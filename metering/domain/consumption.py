@@ -1,0 +1,69 @@
+"""Consumption of one meter over `[period_from, period_to)`, raw or grouped.
+
+`interval` and `hour` come from the raw partitioned table; `day`, `week` and `month` from
+the daily rollups (local days in the retailer's time zone; weeks start on Monday). A group's
+quality is the worst of its intervals: MISSING, then ESTIMATED, then EDITED, then ACTUAL.
+"""
+from datetime import datetime
+
+from django.db import connection
+
+from config.errors import GridlineError
+
+GROUPS = ("interval", "hour", "day", "week", "month")
+
+
+class InvalidConsumptionQuery(GridlineError):
+    code = "invalid"
+    status = 400
+
+
+_WORST = """CASE WHEN {m} > 0 THEN 'MISSING' WHEN {e} > 0 THEN 'ESTIMATED'
+                 WHEN {d} > 0 THEN 'EDITED' ELSE 'ACTUAL' END"""
+
+_RAW = {
+    "interval": """
+        SELECT interval_start, interval_start + make_interval(mins => %(minutes)s), kwh, quality
+        FROM metering_reading
+        WHERE meter_id = %(meter)s AND interval_start >= %(lo)s AND interval_start < %(hi)s
+        ORDER BY interval_start""",
+    "hour": f"""
+        SELECT date_trunc('hour', interval_start) AS h,
+               date_trunc('hour', interval_start) + interval '1 hour', sum(kwh),
+               {_WORST.format(m="count(*) FILTER (WHERE quality = 'MISSING')",
+                              e="count(*) FILTER (WHERE quality = 'ESTIMATED')",
+                              d="count(*) FILTER (WHERE quality = 'EDITED')")}
+        FROM metering_reading
+        WHERE meter_id = %(meter)s AND interval_start >= %(lo)s AND interval_start < %(hi)s
+        GROUP BY h ORDER BY h""",
+}
+
+_ROLLUP = f"""
+    SELECT g AT TIME ZONE %(tz)s, (g + %(step)s::interval) AT TIME ZONE %(tz)s, sum(kwh),
+           {_WORST.format(m="sum(missing_count)", e="sum(estimated_count)",
+                          d="sum(edited_count)")}
+    FROM (SELECT date_trunc(%(unit)s, day_date::timestamp) AS g, * FROM metering_dailyrollup
+          WHERE meter_id = %(meter)s AND day_date >= (%(lo)s AT TIME ZONE %(tz)s)::date
+            AND day_date < (%(hi)s AT TIME ZONE %(tz)s)::date) days
+    GROUP BY g ORDER BY g"""
+
+_STEP = {"day": "1 day", "week": "1 week", "month": "1 month"}
+
+
+def consumption_read(*, meter, period_from: datetime, period_to: datetime,
+                     group_by: str = "interval", tz: str = "Europe/London") -> list[tuple]:
+    """Rows of `(interval_start, interval_end, kwh, quality)`, in order."""
+    if group_by not in GROUPS:
+        raise InvalidConsumptionQuery(f"group_by must be one of {', '.join(GROUPS)}.")
+    if period_to <= period_from:
+        raise InvalidConsumptionQuery("period_to must be after period_from.")
+    params = {"meter": meter.pk, "lo": period_from, "hi": period_to, "tz": tz,
+              "minutes": meter.interval_minutes}
+    if group_by in _RAW:
+        sql = _RAW[group_by]
+    else:
+        sql = _ROLLUP
+        params.update(unit=group_by, step=_STEP[group_by])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -1,0 +1,8 @@
+"""Portal pages of metering, mounted at /consumption/ by config/urls_tenant.py."""
+from django.urls import path
+
+from metering import views
+
+urlpatterns = [
+    path("", views.my_consumption, name="consumption"),
+]

@@ -1,0 +1,98 @@
+"""GET /api/v1/meters/{serial}/consumption/: grouping, totals, pages, consent."""
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Consent
+from metering.models import Reading
+from tests.accounts.test_api import bearer
+from tests.metering.conftest import NOW, csv_lines, ingest_csv
+
+START = datetime(2026, 2, 28, tzinfo=UTC)  # GMT: local midnight; spans month and DST
+DAYS = 40
+URL = "/api/v1/meters/ALPHA-M-0001/consumption/"
+
+
+@pytest.fixture
+def month_of_readings(alpha_meter):
+    count = DAYS * 48 - 2  # the spring-forward day (2026-03-29) has 46 half-hours
+    values = [f"{0.05 + (i % 48) * 0.01 + (i % 7) * 0.003:.3f}" for i in range(count)]
+    ingest_csv(csv_lines("ALPHA-M-0001", START, values))
+    return alpha_meter
+
+
+@pytest.fixture
+def consented_reader(alpha, alpha_meter):
+    Consent.objects.create(customer=alpha_meter.meter_point.premise.customer,
+                           client_id="alpha-partner", granted_at=NOW - timedelta(days=30))
+    return bearer(alpha, "alpha", scope="readings:read")
+
+
+def all_rows(client, headers, **query):
+    rows, page = [], 1
+    while True:
+        body = client.get(URL, {**query, "page": page, "page_size": 500}, **headers).json()
+        rows += body["results"]
+        if not body["next"]:
+            return rows
+        page += 1
+
+
+@pytest.mark.parametrize("group_by", ["interval", "hour", "day", "week", "month"])
+def test_totals_equal_the_raw_intervals_for_every_grouping(
+        alpha, month_of_readings, consented_reader, group_by):
+    period_from, period_to = "2026-03-01T00:00:00+00:00", "2026-04-01T00:00:00+01:00"
+    rows = all_rows(alpha, consented_reader, period_from=period_from, period_to=period_to,
+                    group_by=group_by)
+    raw = sum(Reading.objects.filter(
+        meter=month_of_readings, interval_start__gte=datetime(2026, 3, 1, tzinfo=UTC),
+        interval_start__lt=datetime(2026, 3, 31, 23, tzinfo=UTC)).values_list("kwh", flat=True))
+    assert sum(Decimal(row["consumption"]) for row in rows) == raw
+    assert {row["quality"] for row in rows} == {"ACTUAL"}
+    if group_by == "day":
+        assert len(rows) == 31
+        assert rows[28]["interval_start"] == "2026-03-29T00:00:00Z"
+        assert rows[28]["interval_end"] == "2026-03-29T23:00:00Z"
+    if group_by == "month":
+        assert len(rows) == 1
+
+
+def test_one_day_of_intervals_has_start_end_and_quality(alpha, month_of_readings,
+                                                         consented_reader):
+    body = alpha.get(URL, {"period_from": "2026-03-02T00:00:00Z",
+                           "period_to": "2026-03-03T00:00:00Z"}, **consented_reader).json()
+    assert body["count"] == 48
+    first = body["results"][0]
+    assert first["interval_start"] == "2026-03-02T00:00:00Z"
+    assert first["interval_end"] == "2026-03-02T00:30:00Z"
+    assert first["quality"] == "ACTUAL"
+
+
+def test_without_consent_a_partner_gets_403(alpha, month_of_readings):
+    response = alpha.get(URL, {"period_from": "2026-03-02T00:00:00Z",
+                               "period_to": "2026-03-03T00:00:00Z"},
+                         **bearer(alpha, "alpha", scope="readings:read"))
+    assert response.status_code == 403
+    assert response.json()["error"] == "no_consent"
+
+
+def test_revoked_consent_gives_403(alpha, month_of_readings, consented_reader):
+    Consent.objects.update(revoked_at=NOW - timedelta(days=1))
+    response = alpha.get(URL, {"period_from": "2026-03-02T00:00:00Z",
+                               "period_to": "2026-03-03T00:00:00Z"}, **consented_reader)
+    assert response.status_code == 403
+
+
+def test_a_meter_of_another_retailer_is_404(beta, month_of_readings):
+    response = beta.get(URL, {"period_from": "2026-03-02T00:00:00Z",
+                              "period_to": "2026-03-03T00:00:00Z"},
+                        **bearer(beta, "beta", scope="readings:read"))
+    assert response.status_code == 404
+
+
+def test_bad_grouping_is_400(alpha, month_of_readings, consented_reader):
+    response = alpha.get(URL, {"period_from": "2026-03-02T00:00:00Z",
+                               "period_to": "2026-03-03T00:00:00Z", "group_by": "year"},
+                         **consented_reader)
+    assert response.status_code == 400
