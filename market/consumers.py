@@ -8,8 +8,13 @@ On a retailer host the connection also joins that retailer's groups (the schema 
 the name), so a retailer's own messages never reach another retailer's browsers.
 The tenancy middleware has already refused foreign origins and unknown hosts.
 """
+import json
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from market.domain.prices import latest_point, tick_payload
@@ -41,6 +46,38 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
         for group in self.private_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        # A customer on a dynamic tariff also gets their own price with every tick of its
+        # instrument, computed here from terms loaded in their retailer's schema.
+        self.personal = await self._personal_terms()
+        for code in self.personal:
+            await local_fanout().add(code=code, consumer=self)
+            self.subscribed.add(code)
+
+    @database_sync_to_async
+    def _personal_terms(self) -> dict:
+        user = self.scope["user"]
+        schema_name = self.scope["schema_name"]
+        if schema_name == get_public_schema_name() or not user.is_authenticated:
+            return {}
+        terms_for_user = import_string(settings.MARKET_PERSONAL_PRICE_TERMS)
+        with schema_context(schema_name):
+            terms = terms_for_user(user=user, on=timezone.localdate())
+        personal = {}
+        for term in terms:
+            personal.setdefault(term.instrument, []).append(term)
+        return personal
+
+    async def market_tick(self, message):
+        """A public tick from this process's fan-out; plus the customer's own price."""
+        await self.send(text_data=message["text"])
+        terms = self.personal.get(message["instrument"])
+        if terms:
+            tick = json.loads(message["text"])
+            for term in terms:
+                await self.send_json(self._price_message(term=term, tick=tick))
+
+    def _price_message(self, *, term, tick):
+        return import_string(settings.MARKET_PERSONAL_PRICE_MESSAGE)(terms=term, tick=tick)
 
     async def disconnect(self, code):
         for group in self.private_groups:
@@ -89,6 +126,8 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "subscribed", "instruments": sorted(self.subscribed)})
         for payload in latest:
             await self.send_json(dict(payload, type="latest"))
+            for term in self.personal.get(payload["instrument"], ()):
+                await self.send_json(self._price_message(term=term, tick=payload))
 
     async def _unsubscribe(self, value):
         codes = self._codes(value)

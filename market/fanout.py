@@ -55,7 +55,6 @@ class LocalFanout:
         while True:
             message = await self.layer.receive(self.channel_name)
             members = self.subscribers.get(message.get("instrument"), ())
-            text = message["text"]
             # Sent one after the other, not one task per socket: a send only writes into
             # the socket's transport and returns, and a task per socket doubled the CPU per
             # tick. A send waits only when a socket's write buffer is full, that is when
@@ -63,12 +62,12 @@ class LocalFanout:
             # server buffers hold many minutes of them); uvicorn's keep-alive ping closes
             # such a connection after 20 s without a pong, which ends the wait.
             for consumer in list(members):
-                await _send(consumer, text)
+                await _deliver(consumer, message)
 
 
-async def _send(consumer, text):
+async def _deliver(consumer, message):
     try:
-        await consumer.send(text_data=text)
+        await consumer.market_tick(message)
     except OSError:  # the browser went away mid-send; its disconnect cleans up
         pass
 

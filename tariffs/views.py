@@ -26,11 +26,12 @@ def offered_tariffs(request):
         version = version_active_on(product=product, on=today)
         if version is None:
             continue
+        tariff = tariff_definition(version=version)
         offers.append({
             "product": product,
             "version": version,
-            "rates": published_rates(tariff=tariff_definition(version=version),
-                                     valid_from=version.active_from,
+            "spot_rates": tariff.spot_rates,
+            "rates": published_rates(tariff=tariff, valid_from=version.active_from,
                                      valid_to=version.active_to),
         })
     return render(request, "tariffs/offered.html", {"customer": customer, "offers": offers})

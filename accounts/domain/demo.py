@@ -27,11 +27,14 @@ DEMO_RETAILERS = {
     "alpha": {
         "name": "Alpha Energy",
         "household": ("alice", "Alice Archer", "residential", "North"),
+        "household_product": "ALPHA-FLEX",
         "enterprise": (("carol", "dave"), "Acme Bakeries Ltd", "sme", "North"),
     },
     "beta": {
         "name": "Beta Power",
         "household": ("bob", "Bob Baker", "residential", "South"),
+        # bob is on the dynamic tariff: the live market page shows him his own price.
+        "household_product": "BETA-AGILE",
         "enterprise": (("erin",), "Globex Foundry plc", "industrial", "South"),
     },
 }
@@ -82,8 +85,7 @@ def demo_seed(*, host_suffix: str, today: date) -> dict:
     return {"created": created, "retailers": list(DEMO_RETAILERS)}
 
 
-def _seed_products(*, slug: str) -> dict[str, Product]:
-    products = {}
+def _seed_products(*, slug: str) -> None:
     for spec in demo_products(slug):
         spec = dict(spec)
         definition = spec.pop("definition")
@@ -93,12 +95,10 @@ def _seed_products(*, slug: str) -> dict[str, Product]:
         if created:
             tariff_version_create(product=product, active_from=DEMO_PRICES_FROM,
                                   active_to=None, definition=definition)
-        products[product.customer_kinds[0]] = products.get(product.customer_kinds[0], product)
-    return products
 
 
 def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
-    products = _seed_products(slug=slug)
+    _seed_products(slug=slug)
     username, name, segment, region = spec["household"]
     household = _customer(
         reference=f"{slug.upper()}-H-0001", kind=CustomerKind.HOUSEHOLD, name=name,
@@ -107,7 +107,7 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
     _premise_with_contract(
         customer=household, index=1, slug=slug, region=region,
         floor_area=Decimal("84.0"), occupants=3, heating="HEAT_PUMP", today=today,
-        product=products["HOUSEHOLD"],
+        product=Product.objects.get(code=spec["household_product"]),
     )
     logins, name, segment, region = spec["enterprise"]
     enterprise = _customer(
@@ -118,7 +118,7 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
         _premise_with_contract(
             customer=enterprise, index=index, slug=slug, region=region,
             floor_area=Decimal("1200.0") * index, occupants=None, heating="GAS", today=today,
-            product=products["ENTERPRISE"],
+            product=Product.objects.get(code=f"{slug.upper()}-BUSINESS"),
         )
     _partner(slug=slug)
 

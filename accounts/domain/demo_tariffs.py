@@ -31,6 +31,17 @@ def _night_saver(name: str) -> dict:
     }
 
 
+def _agile(name: str, instrument: str) -> dict:
+    # Day-ahead prices come per MWh in EUR: x 0.00086 turns them into GBP per kWh.
+    return {
+        "name": name, "time_zone": "Europe/London",
+        "spot_rates": [{"instrument": instrument, "multiplier": "0.00086", "adder": "0.1200",
+                        "floor": "-0.0500", "cap": "0.6000"}],
+        "standing_charge": {"amount": "0.4500", "per": "day"},
+        "vat_rate": "0.05",
+    }
+
+
 def _business(name: str) -> dict:
     definition = _flat(name, "0.2100", "1.2000")
     definition["demand_charges"] = [{"tiers": [{"unit_price": "8.50"}], "name": "capacity"}]
@@ -48,6 +59,9 @@ def demo_products(slug: str) -> list[dict]:
         {"code": f"{upper}-NIGHT-SAVER", "name": f"{slug.title()} Night Saver",
          "customer_kinds": ["HOUSEHOLD"], "green_share_percent": "40", "term_months": 12,
          "exit_fee": "30.00", "definition": _night_saver(f"{slug.title()} Night Saver")},
+        {"code": f"{upper}-AGILE", "name": f"{slug.title()} Agile",
+         "customer_kinds": ["HOUSEHOLD"], "green_share_percent": "0",
+         "definition": _agile(f"{slug.title()} Agile", DEMO_SPOT_INSTRUMENT[slug])},
         {"code": f"{upper}-BUSINESS", "name": f"{slug.title()} Business",
          "customer_kinds": ["ENTERPRISE"], "green_share_percent": "0", "term_months": 24,
          "definition": _business(f"{slug.title()} Business")},
@@ -55,3 +69,4 @@ def demo_products(slug: str) -> list[dict]:
 
 
 DEMO_PRICES_FROM = date(2025, 1, 1)
+DEMO_SPOT_INSTRUMENT = {"alpha": "DA-NORTH", "beta": "DA-SOUTH"}

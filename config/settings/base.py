@@ -145,6 +145,10 @@ CHANNEL_LAYERS = {
 # Live market prices go to many browsers per group: the pub/sub layer sends a tick once per
 # server process, which hands it to its local consumers (docs/market.md). It shares the
 # default layer's CONFIG dict on purpose, so per-run prefixes set on it apply here too.
+# Customers on dynamic tariffs see their own price on the live page: the market app asks
+# the tariffs app for their terms through these (market imports no tenant app).
+MARKET_PERSONAL_PRICE_TERMS = "tariffs.domain.my_price.spot_terms_for_user"
+MARKET_PERSONAL_PRICE_MESSAGE = "tariffs.domain.my_price.personal_price_message"
 CHANNEL_LAYERS["market"] = {
     "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
     "CONFIG": CHANNEL_LAYERS["default"]["CONFIG"],

@@ -95,6 +95,20 @@
     draw(chart);
   }
 
+  // A customer on a dynamic tariff: their own price, computed by the server per tick.
+  function showMyPrice(message) {
+    document.querySelectorAll('[data-testid="my-price"]').forEach(function (valueEl) {
+      if (valueEl.dataset.instrument !== message.instrument) { return; }
+      var card = valueEl.closest("section");
+      var shown = card.dataset.interval;
+      if (shown && shown > message.interval_start) { return; } // keep the newest hour
+      card.dataset.interval = message.interval_start;
+      valueEl.textContent = message.value;
+      card.querySelector('[data-testid="my-price-interval"]').textContent =
+        message.interval_start.slice(0, 16).replace("T", " ");
+    });
+  }
+
   var delay = 500;
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
@@ -110,6 +124,8 @@
         document.body.dataset.marketStatus = "live";
       } else if (message.type === "tick" || message.type === "latest") {
         accept(message);
+      } else if (message.type === "my_price") {
+        showMyPrice(message);
       }
     };
     socket.onclose = function () {

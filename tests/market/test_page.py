@@ -52,3 +52,11 @@ def test_queries_do_not_grow_with_instruments(prices, alpha):
         alpha.get("/market/")
     market_queries = [q for q in queries.captured_queries if "market_" in q["sql"]]
     assert len(market_queries) == 3
+
+
+def test_staff_reach_the_live_page_from_the_admin(alpha):
+    alpha.post("/admin/login/?next=/admin/", {"username": "alpha-staff",
+                                              "password": "gridline-demo"})
+    admin_page = alpha.get("/admin/").content.decode()
+    assert 'href="/market/" data-testid="admin-market-link"' in admin_page
+    assert alpha.get("/market/").status_code == 200

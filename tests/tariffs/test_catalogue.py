@@ -122,3 +122,6 @@ def test_demo_contracts_carry_their_tariffs(db):
     with schema_context("alpha"):
         codes = set(Contract.objects.values_list("tariff_version__product__code", flat=True))
     assert codes == {"ALPHA-FLEX", "ALPHA-BUSINESS"}
+    with schema_context("beta"):
+        codes = set(Contract.objects.values_list("tariff_version__product__code", flat=True))
+    assert codes == {"BETA-AGILE", "BETA-BUSINESS"}

@@ -8,12 +8,14 @@ def test_products_filter_by_kind_green_and_dynamic(alpha):
     auth = bearer(alpha, "alpha")
     codes = lambda query: [p["code"] for p in alpha.get(  # noqa: E731
         f"/api/v1/products/{query}", **auth).json()["results"]]
-    assert codes("") == ["ALPHA-BUSINESS", "ALPHA-FLEX", "ALPHA-NIGHT-SAVER"]
+    assert codes("") == ["ALPHA-AGILE", "ALPHA-BUSINESS", "ALPHA-FLEX", "ALPHA-NIGHT-SAVER"]
     assert codes("?customer_kind=ENTERPRISE") == ["ALPHA-BUSINESS"]
     assert codes("?green=true") == ["ALPHA-FLEX"]
-    assert codes("?dynamic=true") == []
-    product = alpha.get("/api/v1/products/?customer_kind=HOUSEHOLD", **auth).json()["results"][0]
-    assert product["display_name"] == "Alpha Flex" and product["is_green"] is True
+    assert codes("?dynamic=true") == ["ALPHA-AGILE"]
+    flex = alpha.get("/api/v1/products/?green=true", **auth).json()["results"][0]
+    assert flex["display_name"] == "Alpha Flex" and flex["is_dynamic"] is False
+    agile = alpha.get("/api/v1/products/?dynamic=true", **auth).json()["results"][0]
+    assert agile["is_dynamic"] is True and agile["is_green"] is False
 
 
 def test_versions_publish_rates_with_and_without_vat(alpha):

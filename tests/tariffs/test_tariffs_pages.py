@@ -18,8 +18,9 @@ from tests.isolation.test_tenant_isolation import login_admin
 
 def test_alice_sees_household_offers_only(alice):
     page = alice.get("/tariffs/").content.decode()
-    assert page.count('data-testid="offer"') == 2
-    assert "Alpha Night Saver" in page and "Alpha Flex" in page
+    assert page.count('data-testid="offer"') == 3
+    assert "Alpha Night Saver" in page and "Alpha Flex" in page and "Alpha Agile" in page
+    assert "DA-NORTH market price × 0.00086 + 0.12 GBP/kWh, never below -0.05" in page
     assert "Alpha Business" not in page
     assert "100% renewable" in page
     assert "00:30-07:30" in page and "up to 200 kWh a bill" in page

@@ -1,0 +1,75 @@
+"""A customer's own price on a dynamic (spot-indexed) tariff, for live pages.
+
+The market pushes public prices; a connection of a logged-in customer on a dynamic tariff
+turns each tick of its instrument into that customer's price with the terms of their
+contract's tariff version. The terms are loaded in the customer's own schema when the
+connection opens, so one retailer's terms never meet another retailer's connections.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from accounts.domain.access import CustomerNotVisible, customer_of_login
+from accounts.models import Contract, ContractStatus
+from tariffs.models import Flow, SpotRate
+
+DISPLAY_STEP = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class SpotTerms:
+    instrument: str
+    multiplier: Decimal
+    adder: Decimal
+    cap: Decimal | None
+    floor: Decimal | None
+    product: str
+    currency: str
+
+
+def spot_terms_for_user(*, user, on: date) -> list[SpotTerms]:
+    """The import spot rates of the contracts the user's customer has in force on `on`."""
+    try:
+        customer = customer_of_login(user=user)
+    except CustomerNotVisible:
+        return []
+    contracts = (
+        Contract.objects.filter(customer=customer, active_from__lte=on)
+        .exclude(active_to__lte=on)
+        .exclude(status=ContractStatus.CANCELLED)
+        .exclude(tariff_version__isnull=True)
+    )
+    rates = (
+        SpotRate.objects.filter(version__contracts__in=contracts, flow=Flow.IMPORT)
+        .select_related("version__product")
+        .order_by("pk")
+        .distinct()
+    )
+    return [
+        SpotTerms(instrument=r.instrument, multiplier=r.multiplier, adder=r.adder, cap=r.cap,
+                  floor=r.floor, product=r.version.product.name, currency=r.version.currency)
+        for r in rates
+    ]
+
+
+def personal_price(*, terms: SpotTerms, market_value: Decimal) -> Decimal:
+    """clip(market × multiplier + adder, floor, cap), shown to 4 places (the bill prices
+    each interval exactly; this is the figure a page shows)."""
+    price = market_value * terms.multiplier + terms.adder
+    if terms.floor is not None:
+        price = max(price, terms.floor)
+    if terms.cap is not None:
+        price = min(price, terms.cap)
+    return price.quantize(DISPLAY_STEP, rounding=ROUND_HALF_UP)
+
+
+def personal_price_message(*, terms: SpotTerms, tick: dict) -> dict:
+    return {
+        "type": "my_price",
+        "instrument": terms.instrument,
+        "interval_start": tick["interval_start"],
+        "market_value": tick["value"],
+        "value": str(personal_price(terms=terms, market_value=Decimal(tick["value"]))),
+        "unit": f"{terms.currency}/kWh",
+        "product": terms.product,
+    }
