@@ -10,6 +10,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.domain.audit import audit_record
+from accounts.models import AuditAction, AuditChannel
 from config.errors import GridlineError
 from metering import serializers as s
 from metering.domain.access import access_meter_by_serial, access_meter_for_reading
@@ -95,13 +97,19 @@ class MeterConsumption(APIView):
     def get(self, request, serial: str):
         query = s.ConsumptionQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
-        meter = access_meter_for_reading(user=request.user, client_id=_client_id(request),
-                                         serial=serial, now=timezone.now())
-        rows = consumption_read(meter=meter, **query.validated_data)
+        now = timezone.now()
+        access = access_meter_for_reading(user=request.user, client_id=_client_id(request),
+                                          serial=serial, now=now)
+        rows = consumption_read(meter=access.meter, **query.validated_data)
         paginator = ConsumptionPages()
         page = paginator.paginate_queryset(rows, request, view=self)
         # The shape of s.ConsumptionOut, built directly: this is the API's hot path and a
         # serializer per row costs more than the rest of the view.
         out = [{"interval_start": _utc_text(a), "interval_end": _utc_text(b),
                 "consumption": str(kwh), "quality": q} for a, b, kwh, q in page]
+        audit_record(at=now, customer_ids=[access.customer_id], action=AuditAction.READ,
+                     channel=AuditChannel.API, subject="meter.consumption",
+                     actor_user=request.user, actor_client_id=_client_id(request),
+                     detail={"meter": serial, **{k: str(v) for k, v in
+                                                 query.validated_data.items()}})
         return paginator.get_paginated_response(out)

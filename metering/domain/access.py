@@ -5,6 +5,7 @@ A meter that does not exist in this retailer's schema, or that the login may not
 Partners read a customer's consumption only under that customer's live consent
 (accounts.Consent); without one, or after it was revoked, they get "forbidden".
 """
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
@@ -39,7 +40,7 @@ def access_meter_by_serial(*, user, serial: str) -> Meter:
 
 
 _METER_WITH_CONSENT = """
-    SELECT m.id, m.serial, m.interval_minutes, EXISTS (
+    SELECT m.id, m.serial, m.interval_minutes, p.customer_id, EXISTS (
         SELECT 1 FROM accounts_consent c
         WHERE c.customer_id = p.customer_id AND c.client_id = %(client)s
           AND c.granted_at <= %(now)s AND (c.revoked_at IS NULL OR c.revoked_at > %(now)s))
@@ -50,22 +51,31 @@ _METER_WITH_CONSENT = """
 """
 
 
-def access_meter_for_reading(*, user, client_id: str, serial: str, now: datetime) -> Meter:
+@dataclass(frozen=True)
+class MeterAccess:
+    meter: Meter
+    customer_id: int  # whose personal data a read touches (for the audit trail)
+
+
+def access_meter_for_reading(*, user, client_id: str, serial: str,
+                             now: datetime) -> MeterAccess:
     """A meter whose consumption this login may read now.
 
     Partners (the API's hot path) are checked in one query: the meter and the consent of
     its customer. Other logins go through `access_meter_by_serial`.
     """
     if user is None or not user.is_active or user.role != Role.PARTNER:
-        return access_meter_by_serial(user=user, serial=serial)
+        meter = access_meter_by_serial(user=user, serial=serial)
+        return MeterAccess(meter=meter, customer_id=meter.meter_point.premise.customer_id)
     with connection.cursor() as cursor:
         cursor.execute(_METER_WITH_CONSENT, {"serial": serial, "client": client_id,
                                              "now": now})
         row = cursor.fetchone()
     if row is None:
         raise MeterNotVisible(f"No meter {serial!r}.")
-    if not row[3]:
+    if not row[4]:
         raise NoConsentForMeter(
             f"Customer of meter {serial!r} has not consented to {client_id!r} reading "
             "their data (or revoked it).")
-    return Meter(pk=row[0], serial=row[1], interval_minutes=row[2])
+    return MeterAccess(meter=Meter(pk=row[0], serial=row[1], interval_minutes=row[2]),
+                       customer_id=row[3])

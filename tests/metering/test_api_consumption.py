@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Consent
+from accounts.models import AuditEvent, Consent
 from metering.models import Reading
 from tests.accounts.test_api import bearer
 from tests.metering.conftest import NOW, csv_lines, ingest_csv
@@ -96,3 +96,13 @@ def test_bad_grouping_is_400(alpha, month_of_readings, consented_reader):
                                "period_to": "2026-03-03T00:00:00Z", "group_by": "year"},
                          **consented_reader)
     assert response.status_code == 400
+
+
+def test_partner_reads_of_consumption_are_audited(alpha, month_of_readings, consented_reader):
+    alpha.get(URL, {"period_from": "2026-03-02T00:00:00Z", "period_to": "2026-03-03T00:00:00Z"},
+              **consented_reader)
+    event = AuditEvent.objects.filter(subject="meter.consumption").order_by("-pk").first()
+    assert event.customer_id_value == month_of_readings.meter_point.premise.customer_id
+    assert (event.action, event.channel, event.actor_client_id) == ("READ", "API",
+                                                                    "alpha-partner")
+    assert event.detail["meter"] == "ALPHA-M-0001"
