@@ -119,7 +119,7 @@ def raw_copy_load(path: Path, serial_ids: dict[str, int]) -> float:
     with transaction.atomic(), connection.cursor() as cursor, prepared.open("rb") as data:
         cursor.copy_expert(
             "COPY metering_reading (meter_id, interval_start, kwh, quality, source, "
-            "received_at) FROM STDIN WITH (FORMAT csv)", data, size=262144)
+            "received_at) FROM STDIN WITH (FORMAT csv)", data, 262144)
     elapsed = time.perf_counter() - began
     prepared.unlink()
     return elapsed
