@@ -52,6 +52,25 @@ def _back_to_public():
     connection.set_schema_to_public()
 
 
+def committed_session(schema: str, username: str) -> str:
+    """A logged-in session key for `username` in `schema`, committed so that server
+    processes started by the tests can read it (call it with the database unblocked)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_tenants.utils import schema_context
+
+    from accounts.users.models import User
+
+    with schema_context(schema):
+        user = User.objects.get(username=username)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+
 def host_client(host: str) -> Client:
     return Client(HTTP_HOST=host)
 

@@ -3,30 +3,18 @@ import json
 import socket
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django_tenants.utils import schema_context
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from accounts.users.models import User
+from tests.conftest import committed_session
 
 
 @pytest.fixture(scope="module")
 def sessions(django_db_setup, django_db_blocker):
     """Committed session keys for alice at alpha and bob at beta."""
-    keys = {}
     with django_db_blocker.unblock():
-        for schema, username in (("alpha", "alice"), ("beta", "bob")):
-            with schema_context(schema):
-                user = User.objects.get(username=username)
-                store = SessionStore()
-                store[SESSION_KEY] = str(user.pk)
-                store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-                store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-                store.create()
-                keys[username] = store.session_key
-    return keys
+        return {"alice": committed_session("alpha", "alice"),
+                "bob": committed_session("beta", "bob")}
 
 
 def open_socket(port, host, *, origin=None, session=None, path="/ws/account/"):

@@ -7,8 +7,6 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -16,6 +14,7 @@ from accounts.users.models import User
 from market.domain.prices import RawPoint, prices_save
 from market.domain.publish import tenant_message_publish
 from market.models import Instrument, PricePoint
+from tests.conftest import committed_session
 from tests.market.live import open_market_socket, recv, refused_status, subscribe
 
 CODE = "TEST-LIVE"
@@ -51,14 +50,10 @@ def tick(live_instrument, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def alice_session(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), schema_context("alpha"):
-        user = User.objects.get(username="alice")
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key, user.pk
+    with django_db_blocker.unblock():
+        with schema_context("alpha"):
+            alice_id = User.objects.get(username="alice").pk
+        return committed_session("alpha", "alice"), alice_id
 
 
 def test_a_subscriber_receives_a_saved_point(asgi_server, tick):

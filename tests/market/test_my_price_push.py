@@ -5,36 +5,22 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
-from accounts.users.models import User
 from market.domain.prices import RawPoint, prices_save
 from market.models import Instrument, PricePoint
-from tests.conftest import host_client, login
+from tests.conftest import committed_session, host_client, login
 from tests.market.live import open_market_socket, recv, subscribe
 
 T0 = datetime(2031, 1, 1, tzinfo=UTC)
 _hours = itertools.count()
 
 
-def _session(schema, username):
-    with schema_context(schema):
-        user = User.objects.get(username=username)
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
-
-
 @pytest.fixture(scope="module")
 def sessions(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        yield {"bob": _session("beta", "bob"), "alice": _session("alpha", "alice")}
+        yield {"bob": committed_session("beta", "bob"),
+               "alice": committed_session("alpha", "alice")}
         PricePoint.objects.filter(instrument__code="DA-SOUTH", interval_start__gte=T0).delete()
 
 
