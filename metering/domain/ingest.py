@@ -7,8 +7,9 @@ The path, all in SQL inside one transaction (no Python object per reading):
    kWh number, negative, off the meter's interval grid, future, outside the meter's
    installation, duplicates within the file; each bad line gets its reason;
 3. create any missing monthly partitions for the months the good rows fall in;
-4. log the edits (an existing reading whose value or quality changes), then upsert with
-   `INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE changed`;
+4. lock the file's meters, find which good rows already have a reading, log the edits
+   (an existing reading whose value or quality changes), update those, and insert the
+   rest with a plain `INSERT ... SELECT`;
 5. VEE: flag spikes, fill gaps with ESTIMATED values (metering/domain/vee.py);
 6. refresh the daily rollups of the affected meter-days (metering/domain/rollups.py);
 7. store the report.
@@ -124,9 +125,11 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
         if bounds is not None:
             lo, hi, months = bounds
             partitions_ensure(months=months)
-            report.updated = _log_edits(cursor, lo=lo, hi=hi, source=source, now=now,
-                                        report_id=report.pk)
-            report.inserted = _upsert(cursor, source=source, now=now) - report.updated
+            _meters_lock(cursor)
+            _existing_stage(cursor, lo=lo, hi=hi)
+            report.updated = _log_edits(cursor, source=source, now=now, report_id=report.pk)
+            _update_changed(cursor, lo=lo, hi=hi, source=source, now=now)
+            report.inserted = _insert_new(cursor, source=source, now=now)
             vee.ranges_stage(cursor)
             report.flagged = vee.spikes_flag(cursor, factor=options.spike_factor,
                                              tz=options.local_time_zone)
@@ -239,35 +242,76 @@ def _bounds(cursor):
     return None if lo is None else (lo, hi, months)
 
 
-def _log_edits(cursor, *, lo, hi, source: str, now: datetime, report_id: int) -> int:
+def _meters_lock(cursor) -> None:
+    """Serialise ingests that touch the same meters (in this schema): a reading found
+    absent below is then still absent when it is inserted, so new readings need no
+    ON CONFLICT (which costs ~3x a plain insert). Locks are taken in meter order, so two
+    ingests cannot deadlock; ingests of different meters run side by side."""
     cursor.execute(
         """
-        INSERT INTO metering_readingedit (meter_id, interval_start, old_kwh, old_quality,
-                                          new_kwh, new_quality, edited_at, source, report_id)
-        SELECT g.meter_id, g.ts, r.kwh, r.quality, g.kwh, 'ACTUAL', %(now)s, %(source)s,
-               %(report)s
+        SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.metering_reading'),
+                                     meter_id::int)
+        FROM (SELECT DISTINCT meter_id FROM ingest_rows WHERE reason IS NULL
+              ORDER BY meter_id) meters
+        """
+    )
+
+
+def _existing_stage(cursor, *, lo, hi) -> None:
+    """The good rows that already have a stored reading, with the stored value."""
+    cursor.execute(
+        """
+        CREATE TEMP TABLE ingest_existing AS
+        SELECT g.line, g.meter_id, g.ts, r.kwh AS old_kwh, r.quality AS old_quality
         FROM ingest_rows g
         JOIN metering_reading r ON r.meter_id = g.meter_id AND r.interval_start = g.ts
         WHERE g.reason IS NULL AND r.interval_start BETWEEN %(lo)s AND %(hi)s
-          AND (r.kwh <> g.kwh OR r.quality <> 'ACTUAL')
         """,
-        {"now": now, "source": source[:100], "report": report_id, "lo": lo, "hi": hi},
+        {"lo": lo, "hi": hi},
+    )
+    cursor.execute("ANALYZE ingest_existing")
+
+
+_CHANGED = "(e.old_kwh <> g.kwh OR e.old_quality <> 'ACTUAL')"
+
+
+def _log_edits(cursor, *, source: str, now: datetime, report_id: int) -> int:
+    cursor.execute(
+        f"""
+        INSERT INTO metering_readingedit (meter_id, interval_start, old_kwh, old_quality,
+                                          new_kwh, new_quality, edited_at, source, report_id)
+        SELECT e.meter_id, e.ts, e.old_kwh, e.old_quality, g.kwh, 'ACTUAL', %(now)s,
+               %(source)s, %(report)s
+        FROM ingest_existing e JOIN ingest_rows g ON g.line = e.line
+        WHERE {_CHANGED}
+        """,
+        {"now": now, "source": source[:100], "report": report_id},
     )
     return cursor.rowcount
 
 
-def _upsert(cursor, *, source: str, now: datetime) -> int:
-    """Insert new readings, update changed ones; returns how many rows were written."""
+def _update_changed(cursor, *, lo, hi, source: str, now: datetime) -> None:
+    cursor.execute(
+        f"""
+        UPDATE metering_reading r
+        SET kwh = g.kwh, quality = 'ACTUAL', source = %(source)s, received_at = %(now)s
+        FROM ingest_existing e JOIN ingest_rows g ON g.line = e.line
+        WHERE r.meter_id = e.meter_id AND r.interval_start = e.ts
+          AND r.interval_start BETWEEN %(lo)s AND %(hi)s AND {_CHANGED}
+        """,
+        {"source": source[:100], "now": now, "lo": lo, "hi": hi},
+    )
+
+
+def _insert_new(cursor, *, source: str, now: datetime) -> int:
     cursor.execute(
         """
-        INSERT INTO metering_reading AS r (meter_id, interval_start, kwh, quality, source,
-                                           received_at)
-        SELECT meter_id, ts, kwh, 'ACTUAL', %(source)s, %(now)s
-        FROM ingest_rows WHERE reason IS NULL
-        ON CONFLICT (meter_id, interval_start) DO UPDATE
-            SET kwh = EXCLUDED.kwh, quality = EXCLUDED.quality, source = EXCLUDED.source,
-                received_at = EXCLUDED.received_at
-            WHERE r.kwh <> EXCLUDED.kwh OR r.quality <> EXCLUDED.quality
+        INSERT INTO metering_reading (meter_id, interval_start, kwh, quality, source,
+                                      received_at)
+        SELECT g.meter_id, g.ts, g.kwh, 'ACTUAL', %(source)s, %(now)s
+        FROM ingest_rows g
+        WHERE g.reason IS NULL
+          AND NOT EXISTS (SELECT 1 FROM ingest_existing e WHERE e.line = g.line)
         """,
         {"source": source[:100], "now": now},
     )

@@ -1,11 +1,13 @@
 """Monthly partitions of metering_reading: one per calendar month (UTC), named pYYYYMM.
 
-`partitions_ensure` is idempotent and safe to run concurrently with ingest (CREATE TABLE IF
-NOT EXISTS ... PARTITION OF takes a lock on the parent only briefly).
+`partitions_ensure` is idempotent and safe to run concurrently: a missing partition is
+created under a transaction-level advisory lock per schema, and the list is read again once
+the lock is held (two ingests for a new month would otherwise both try to create it, and
+CREATE TABLE IF NOT EXISTS does not stop the second while the first is uncommitted).
 """
 from datetime import UTC, date, datetime
 
-from django.db import connection
+from django.db import connection, transaction
 
 PARENT = "metering_reading"
 
@@ -40,10 +42,18 @@ def partitions_existing() -> list[str]:
 def partitions_ensure(*, months: list[date]) -> list[str]:
     """Create the partitions for these months (any day in the month) if missing; returns
     the names of those created."""
+    wanted = sorted({month_start(m) for m in months})
     existing = set(partitions_existing())
+    if all(partition_name(month) in existing for month in wanted):
+        return []
     created = []
-    with connection.cursor() as cursor:
-        for month in sorted({month_start(m) for m in months}):
+    # atomic: the advisory lock lasts until the partitions are committed, also when this
+    # runs on its own (the periodic upkeep) rather than inside an ingest.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))",
+                       [f".{PARENT}.partitions"])
+        existing = set(partitions_existing())
+        for month in wanted:
             name = partition_name(month)
             if name in existing:
                 continue

@@ -33,7 +33,8 @@ TYPED_TEXTS = """
 
 
 def staging_drop(cursor) -> None:
-    cursor.execute("DROP TABLE IF EXISTS ingest_raw, ingest_typed, ingest_rows, ingest_ranges")
+    cursor.execute("DROP TABLE IF EXISTS ingest_raw, ingest_typed, ingest_rows, ingest_ranges, "
+                   "ingest_existing")
 
 
 def stage_csv(cursor, *, stream) -> str:
