@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 import django_filters
-import pandas as pd
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -13,10 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tariffs import serializers as s
-from tariffs.domain.catalogue import tariff_definition, version_active_on
-from tariffs.domain.compare import rank_tariffs
-from tariffs.domain.load_files import breakdown_json
-from tariffs.domain.profile import load_profile_from_series
+from tariffs.domain.catalogue import tariff_definition
+from tariffs.domain.quotes import UnableToQuote, products_quote
 from tariffs.models import Product, TariffVersion
 
 READ = {"GET": [["customers:read"], ["contracts:read"]]}
@@ -99,41 +96,12 @@ class QuoteCreate(APIView):
         data_in = s.QuoteIn(data=request.data)
         data_in.is_valid(raise_exception=True)
         data = data_in.validated_data
-        interval = timedelta(minutes=data["interval_minutes"])
-        index = pd.date_range(data["start"], periods=len(data["import_kwh"]), freq=interval)
-        profile = load_profile_from_series(
-            import_kwh=pd.Series(data["import_kwh"], index=index), interval=interval
-        )
-        products = _products()
-        if data.get("products"):
-            products = products.filter(code__in=data["products"])
-            missing = set(data["products"]) - {p.code for p in products}
-            if missing:
-                raise ValidationError({"products": [f"Unknown product(s): {sorted(missing)}"]})
-        if data.get("customer_kind"):
-            products = products.filter(customer_kinds__contains=[data["customer_kind"]])
-        on = data["start"].date()
-        versions = [v for v in (version_active_on(product=p, on=on) for p in products) if v]
-        tariffs = [(v, tariff_definition(version=v)) for v in versions]
-        # Dynamic tariffs need market prices for the profile's intervals: not quoted here.
-        tariffs = [(v, t) for v, t in tariffs if not t.spot_rates]
-        if not tariffs:
-            raise ValidationError({"products": [f"No product has a version in force on {on}."]})
-        end = index[-1].to_pydatetime() + interval
-        version_of = {id(tariff): version for version, tariff in tariffs}
-        quotes = rank_tariffs(profile=profile, tariffs=[t for _, t in tariffs],
-                              start=data["start"], end=end, by=data["by"])
-        return Response({
-            "priced_at": timezone.now().isoformat(),
-            "quotes": [
-                {
-                    "rank": quote.rank,
-                    "product": version_of[id(quote.tariff)].product.code,
-                    "version": version_of[id(quote.tariff)].pk,
-                    "total_exc_tax": str(quote.total_before_tax),
-                    "total_inc_tax": str(quote.total_after_tax),
-                    "periods": [breakdown_json(b) for b in quote.breakdowns],
-                }
-                for quote in quotes
-            ],
-        })
+        try:
+            quotes = products_quote(
+                start=data["start"], interval=timedelta(minutes=data["interval_minutes"]),
+                import_kwh=data["import_kwh"], codes=data.get("products"),
+                customer_kind=data.get("customer_kind"), by=data["by"],
+            )
+        except UnableToQuote as exc:
+            raise ValidationError({"products": [exc.detail]}) from exc
+        return Response({"priced_at": timezone.now().isoformat(), "quotes": quotes})

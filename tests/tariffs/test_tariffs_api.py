@@ -70,3 +70,14 @@ def test_beta_token_sees_no_alpha_products(alpha, beta):
     body = beta.get("/api/v1/products/", **bearer(beta, "beta")).json()
     assert all(p["code"].startswith("BETA-") for p in body["results"])
     assert alpha.get("/api/v1/products/", **bearer(beta, "beta")).status_code == 401
+
+
+def test_quote_for_unknown_products_names_them(alpha):
+    response = alpha.post(
+        "/api/v1/quotes/",
+        {"interval_minutes": 60, "start": "2026-01-15T00:00:00+00:00", "import_kwh": [1.0],
+         "products": ["ALPHA-FLEX", "NOPE"]},
+        content_type="application/json", **bearer(alpha, "alpha"),
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["products"] == ["Unknown product(s): NOPE."]
