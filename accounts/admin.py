@@ -15,6 +15,7 @@ from accounts.models import (
     MeterPoint,
     Premise,
 )
+from config.admin import ReadOnlyAdmin
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -143,18 +144,9 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "channel", "subject", "customer_id_value", "actor_user",
                     "actor_client_id"]
     list_filter = ["action", "channel"]
     search_fields = ["customer_id_value", "actor_client_id", "actor_user__username"]
     list_select_related = ["actor_user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

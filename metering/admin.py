@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from config.admin import ReadOnlyAdmin
 from metering.domain.ingest import FORMATS, UnableToIngestReadings, readings_ingest_file
 from metering.models import DailyRollup, IngestReport, Meter, ReadingEdit
 from metering.tasks import UPLOAD_STATE_SECONDS, ingest_uploaded_file, upload_state_key
@@ -33,17 +34,6 @@ class MeterAdmin(admin.ModelAdmin):
     search_fields = ["serial", "meter_point__identifier"]
     raw_id_fields = ["meter_point"]
     list_select_related = ["meter_point"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class UploadForm(forms.Form):

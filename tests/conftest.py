@@ -71,6 +71,25 @@ def committed_session(schema: str, username: str) -> str:
         return store.session_key
 
 
+def open_websocket(port: int, host: str, path: str, *, origin=None, session=None):
+    """A real WebSocket to the test ASGI server as a browser on `host` would open it.
+
+    *.localhost names need not resolve on this machine; the Host header is what counts,
+    so the socket goes to 127.0.0.1 and the URL carries the host."""
+    import socket as socket_module
+
+    from websockets.sync.client import connect
+
+    headers = {}
+    if origin is not None:
+        headers["Origin"] = origin
+    if session is not None:
+        headers["Cookie"] = f"sessionid={session}"
+    sock = socket_module.create_connection(("127.0.0.1", port))
+    return connect(f"ws://{host}:{port}{path}", sock=sock, additional_headers=headers,
+                   open_timeout=10)
+
+
 def host_client(host: str) -> Client:
     return Client(HTTP_HOST=host)
 

@@ -1,12 +1,10 @@
 """WebSockets through a real ASGI server: tenant from Host, session auth, same-origin only."""
 import json
-import socket
 
 import pytest
 from websockets.exceptions import InvalidStatus
-from websockets.sync.client import connect
 
-from tests.conftest import committed_session
+from tests.conftest import committed_session, open_websocket
 
 
 @pytest.fixture(scope="module")
@@ -18,15 +16,7 @@ def sessions(django_db_setup, django_db_blocker):
 
 
 def open_socket(port, host, *, origin=None, session=None, path="/ws/account/"):
-    headers = {}
-    if origin is not None:
-        headers["Origin"] = origin
-    if session is not None:
-        headers["Cookie"] = f"sessionid={session}"
-    # *.localhost names need not resolve on this machine; the Host header is what counts.
-    sock = socket.create_connection(("127.0.0.1", port))
-    return connect(f"ws://{host}:{port}{path}", sock=sock, additional_headers=headers,
-                   open_timeout=10)
+    return open_websocket(port, host, path, origin=origin, session=session)
 
 
 def test_alice_lands_in_alphas_schema(asgi_server, sessions):

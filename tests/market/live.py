@@ -1,22 +1,15 @@
 """Helpers for tests that talk to the real ASGI server over WebSockets."""
 import json
-import socket
 
 from websockets.exceptions import InvalidStatus
-from websockets.sync.client import connect
+
+from tests.conftest import open_websocket
 
 
 def open_market_socket(port, host, *, origin="same", session=None):
-    headers = {}
     if origin == "same":
         origin = f"http://{host}:{port}"
-    if origin is not None:
-        headers["Origin"] = origin
-    if session is not None:
-        headers["Cookie"] = f"sessionid={session}"
-    sock = socket.create_connection(("127.0.0.1", port))
-    return connect(f"ws://{host}:{port}/ws/market/", sock=sock, additional_headers=headers,
-                   open_timeout=10)
+    return open_websocket(port, host, "/ws/market/", origin=origin, session=session)
 
 
 def recv(ws, timeout=10):
