@@ -120,17 +120,20 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
         cursor.execute("SET LOCAL jit = off")
         report.save()
         texts_sql = stage(cursor)
-        _validate(cursor, texts_sql=texts_sql, now=now)
-        bounds = _bounds(cursor)
+        report.read = _validate(cursor, texts_sql=texts_sql, now=now)
+        bounds = vee.ranges_stage(cursor)
         if bounds is not None:
             lo, hi, months = bounds
             partitions_ensure(months=months)
             _meters_lock(cursor)
-            _existing_stage(cursor, lo=lo, hi=hi)
-            report.updated = _log_edits(cursor, source=source, now=now, report_id=report.pk)
-            _update_changed(cursor, lo=lo, hi=hi, source=source, now=now)
-            report.inserted = _insert_new(cursor, source=source, now=now)
-            vee.ranges_stage(cursor)
+            if _stored_find(cursor):
+                _existing_stage(cursor, lo=lo, hi=hi)
+                report.updated = _log_edits(cursor, source=source, now=now,
+                                            report_id=report.pk)
+                _update_changed(cursor, lo=lo, hi=hi, source=source, now=now)
+                report.inserted = _insert_new(cursor, source=source, now=now, existing=True)
+            else:
+                report.inserted = _insert_new(cursor, source=source, now=now, existing=False)
             report.flagged = vee.spikes_flag(cursor, factor=options.spike_factor,
                                              tz=options.local_time_zone)
             report.estimated = vee.gaps_fill(
@@ -138,15 +141,16 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
                 tz=options.local_time_zone)
             if report.inserted or report.updated or report.estimated:
                 rollups.rollups_refresh_staged(cursor, tz=options.local_time_zone)
-        report.read, report.rejected_count, report.rejected = _rejections(cursor)
+        report.rejected_count, report.rejected = _rejections(cursor)
         staging.staging_drop(cursor)
         report.finished_at = now
         report.save()
     return report
 
 
-def _validate(cursor, *, texts_sql: str, now: datetime) -> None:
-    """Parse and check every staged line into `ingest_rows` (reason NULL = good).
+def _validate(cursor, *, texts_sql: str, now: datetime) -> int:
+    """Parse and check every staged line into `ingest_rows` (reason NULL = good); returns
+    the number of lines read.
 
     Optimistic: the fast statement casts any value of the right shape directly; if one of
     them is still not a valid time or number (e.g. 2026-02-30), PostgreSQL raises, and
@@ -158,13 +162,14 @@ def _validate(cursor, *, texts_sql: str, now: datetime) -> None:
             cursor.execute(_parse_sql(texts_sql, careful=False), {"now": now})
     except DataError:
         cursor.execute(_parse_sql(texts_sql, careful=True), {"now": now})
-    # Temp tables get no statistics by themselves; with them the planner hashes instead of
-    # sorting a million rows.
-    cursor.execute("ANALYZE ingest_rows")
-    _reject_duplicates(cursor)
+    return cursor.rowcount
 
 
 def _parse_sql(texts_sql: str, *, careful: bool) -> str:
+    """One pass: parse, check, then sort by meter and time, so that duplicates within the
+    file (the first line wins; a later copy names the copy before it) and each good row's
+    previous good reading (the gap search in VEE) come from one window over that sort. The
+    rows are stored in that order, the order the reading table's primary key wants."""
     shape = _TS_LIKE.format(t="t.ts_text")
     if careful:
         # Nested CASEs: the range checks cast digits, so they run only on the right shape.
@@ -173,73 +178,69 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
                    "THEN t.ts_text::timestamptz END END")
         kwh_ok = _KWH_VALID.format(k="t.kwh_text")
     else:
-        ts_expr = (f"CASE WHEN {shape} AND substr(t.ts_text, 12, 2) <= '23' "
-                   "AND substr(t.ts_text, 18, 2) <= '59' THEN t.ts_text::timestamptz END")
+        # PostgreSQL itself raises on other out-of-range fields but takes hour 24 and
+        # second 60 (rolling over), which the careful statement rejects: so do these.
+        ts_expr = (f"CASE WHEN {shape} AND t.ts_text NOT LIKE '___________24%%' "
+                   "AND t.ts_text NOT LIKE '_________________60%%' "
+                   "THEN t.ts_text::timestamptz END")
         kwh_ok = "t.kwh_text <> ''"
-    # MATERIALIZED: each parsed value is computed once, not once per reference below. The
-    # typed staging's columns are cheap to repeat, so storing them again would cost more.
+    # Each layer ends in OFFSET 0 so its columns are computed once per row: a flattened
+    # subquery would repeat the expression at every reference. The raw staging's split
+    # fields are MATERIALIZED instead (split_part over a long line is dearer still).
     texts_mode = "NOT MATERIALIZED" if texts_sql is staging.TYPED_TEXTS else "MATERIALIZED"
     return f"""
         CREATE TEMP TABLE ingest_rows AS
         WITH texts AS {texts_mode} ({texts_sql}
-        ), parsed AS MATERIALIZED (
+        ), meters AS (
+            -- per-meter bounds computed once, so each row costs plain comparisons
+            SELECT id, serial, multiplier, interval_minutes,
+                   interval_minutes * 60 AS interval_seconds,
+                   %(now)s::timestamptz - make_interval(mins => interval_minutes)
+                       AS latest_start,
+                   installed_at, removed_at
+            FROM metering_meter
+        ), parsed AS NOT MATERIALIZED (
             SELECT t.line, t.parse_error, t.n, t.serial, m.id AS meter_id,
-                   m.interval_minutes, m.installed_at, m.removed_at,
+                   m.interval_minutes, m.interval_seconds, m.latest_start, m.installed_at,
+                   m.removed_at,
                    {ts_expr} AS ts,
                    CASE WHEN t.value IS NOT NULL THEN t.value
                         WHEN {kwh_ok} THEN t.kwh_text::numeric END * m.multiplier AS scaled
-            FROM texts t LEFT JOIN metering_meter m ON m.serial = t.serial
+            FROM texts t LEFT JOIN meters m ON m.serial = t.serial
+            OFFSET 0
+        ), checked AS NOT MATERIALIZED (
+            SELECT line, meter_id, interval_minutes, ts, scaled,
+                CASE
+                    WHEN parse_error IS NOT NULL THEN parse_error
+                    WHEN n <> 3
+                        THEN 'expected 3 fields (meter serial, interval start, kWh), got ' || n
+                    WHEN meter_id IS NULL THEN 'unknown meter ' || quote_literal(serial)
+                    WHEN ts IS NULL
+                        THEN 'invalid interval start (YYYY-MM-DDTHH:MM:SS with a UTC offset)'
+                    -- NaN compares above every number, so it fails here too
+                    WHEN scaled IS NULL OR NOT (scaled < 1000000000 AND scaled > -1000000000)
+                        THEN 'invalid kWh value'
+                    WHEN scaled < 0 THEN 'negative kWh'
+                    WHEN date_part('epoch', ts)::bigint %% interval_seconds <> 0
+                        THEN 'not on the meter''s ' || interval_minutes || '-minute grid'
+                    WHEN ts > latest_start THEN 'interval in the future'
+                    WHEN ts < installed_at OR ts >= removed_at
+                        THEN 'meter not installed at this time'
+                END AS reason
+            FROM parsed
+            OFFSET 0
         )
         SELECT line, meter_id, interval_minutes, ts,
-               CASE WHEN abs(scaled) < 1000000000
-                    THEN round(scaled, 6)::numeric(16, 6) END AS kwh,
-            CASE
-                WHEN parse_error IS NOT NULL THEN parse_error
-                WHEN n <> 3 THEN 'expected 3 fields (meter serial, interval start, kWh), got '
-                                 || n
-                WHEN meter_id IS NULL THEN 'unknown meter ' || quote_literal(serial)
-                WHEN ts IS NULL
-                    THEN 'invalid interval start (YYYY-MM-DDTHH:MM:SS with a UTC offset)'
-                WHEN scaled IS NULL OR scaled = 'NaN' OR NOT abs(scaled) < 1000000000
-                    THEN 'invalid kWh value'
-                WHEN scaled < 0 THEN 'negative kWh'
-                WHEN date_part('epoch', ts)::bigint %% (interval_minutes * 60) <> 0
-                    THEN 'not on the meter''s ' || interval_minutes || '-minute grid'
-                WHEN ts + make_interval(mins => interval_minutes) > %(now)s
-                    THEN 'interval in the future'
-                WHEN ts < installed_at OR ts >= removed_at
-                    THEN 'meter not installed at this time'
-            END AS reason
-        FROM parsed
+               -- the column's scale rounds to 6 decimals (half away from zero)
+               CASE WHEN reason IS NULL THEN scaled::numeric(16, 6) END AS kwh,
+               CASE WHEN reason IS NOT NULL THEN reason
+                    WHEN lag(ts) OVER by_meter = ts
+                        THEN 'duplicate of line ' || lag(line) OVER by_meter
+               END AS reason,
+               CASE WHEN reason IS NULL THEN lag(ts) OVER by_meter END AS prev_ts
+        FROM checked
+        WINDOW by_meter AS (PARTITION BY meter_id, reason IS NULL ORDER BY ts, line)
         """
-
-
-def _reject_duplicates(cursor) -> None:
-    """Duplicates within the file: the first line wins, later ones are rejected."""
-    cursor.execute(
-        """
-        WITH dup AS (
-            SELECT meter_id, ts, min(line) AS first_line FROM ingest_rows
-            WHERE reason IS NULL GROUP BY meter_id, ts HAVING count(*) > 1
-        )
-        UPDATE ingest_rows r SET reason = 'duplicate of line ' || dup.first_line
-        FROM dup WHERE r.reason IS NULL AND r.meter_id = dup.meter_id AND r.ts = dup.ts
-          AND r.line > dup.first_line
-        """
-    )
-
-
-def _bounds(cursor):
-    """First and last interval start among the good rows, and the months they touch."""
-    cursor.execute(
-        """
-        SELECT min(ts), max(ts),
-               array_agg(DISTINCT date_trunc('month', ts AT TIME ZONE 'UTC')::date)
-        FROM (SELECT ts FROM ingest_rows WHERE reason IS NULL) good
-        """
-    )
-    lo, hi, months = cursor.fetchone()
-    return None if lo is None else (lo, hi, months)
 
 
 def _meters_lock(cursor) -> None:
@@ -251,19 +252,36 @@ def _meters_lock(cursor) -> None:
         """
         SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.metering_reading'),
                                      meter_id::int)
-        FROM (SELECT DISTINCT meter_id FROM ingest_rows WHERE reason IS NULL
-              ORDER BY meter_id) meters
+        FROM (SELECT meter_id FROM ingest_ranges ORDER BY meter_id) meters
         """
     )
 
 
+def _stored_find(cursor) -> bool:
+    """Mark the file's meters that already have readings within the file's span (one
+    index probe per meter); only their rows need comparing with stored readings."""
+    cursor.execute(
+        """
+        UPDATE ingest_ranges g SET has_stored = true
+        WHERE EXISTS (SELECT 1 FROM metering_reading r WHERE r.meter_id = g.meter_id
+                      AND r.interval_start BETWEEN g.lo AND g.hi)
+        """
+    )
+    return cursor.rowcount > 0
+
+
 def _existing_stage(cursor, *, lo, hi) -> None:
     """The good rows that already have a stored reading, with the stored value."""
+    # Temp tables get no statistics by themselves; with them the planner picks a join
+    # that suits a million rows.
+    cursor.execute("ANALYZE ingest_rows")
     cursor.execute(
         """
         CREATE TEMP TABLE ingest_existing AS
-        SELECT g.line, g.meter_id, g.ts, r.kwh AS old_kwh, r.quality AS old_quality
+        SELECT g.line, g.meter_id, g.ts, r.kwh AS old_kwh, r.quality AS old_quality,
+               g.kwh AS new_kwh, (r.kwh <> g.kwh OR r.quality <> 'ACTUAL') AS changed
         FROM ingest_rows g
+        JOIN ingest_ranges x ON x.meter_id = g.meter_id AND x.has_stored
         JOIN metering_reading r ON r.meter_id = g.meter_id AND r.interval_start = g.ts
         WHERE g.reason IS NULL AND r.interval_start BETWEEN %(lo)s AND %(hi)s
         """,
@@ -272,18 +290,14 @@ def _existing_stage(cursor, *, lo, hi) -> None:
     cursor.execute("ANALYZE ingest_existing")
 
 
-_CHANGED = "(e.old_kwh <> g.kwh OR e.old_quality <> 'ACTUAL')"
-
-
 def _log_edits(cursor, *, source: str, now: datetime, report_id: int) -> int:
     cursor.execute(
-        f"""
+        """
         INSERT INTO metering_readingedit (meter_id, interval_start, old_kwh, old_quality,
                                           new_kwh, new_quality, edited_at, source, report_id)
-        SELECT e.meter_id, e.ts, e.old_kwh, e.old_quality, g.kwh, 'ACTUAL', %(now)s,
-               %(source)s, %(report)s
-        FROM ingest_existing e JOIN ingest_rows g ON g.line = e.line
-        WHERE {_CHANGED}
+        SELECT meter_id, ts, old_kwh, old_quality, new_kwh, 'ACTUAL', %(now)s, %(source)s,
+               %(report)s
+        FROM ingest_existing WHERE changed
         """,
         {"now": now, "source": source[:100], "report": report_id},
     )
@@ -292,37 +306,44 @@ def _log_edits(cursor, *, source: str, now: datetime, report_id: int) -> int:
 
 def _update_changed(cursor, *, lo, hi, source: str, now: datetime) -> None:
     cursor.execute(
-        f"""
+        """
         UPDATE metering_reading r
-        SET kwh = g.kwh, quality = 'ACTUAL', source = %(source)s, received_at = %(now)s
-        FROM ingest_existing e JOIN ingest_rows g ON g.line = e.line
-        WHERE r.meter_id = e.meter_id AND r.interval_start = e.ts
-          AND r.interval_start BETWEEN %(lo)s AND %(hi)s AND {_CHANGED}
+        SET kwh = e.new_kwh, quality = 'ACTUAL', source = %(source)s, received_at = %(now)s
+        FROM ingest_existing e
+        WHERE e.changed AND r.meter_id = e.meter_id AND r.interval_start = e.ts
+          AND r.interval_start BETWEEN %(lo)s AND %(hi)s
         """,
         {"source": source[:100], "now": now, "lo": lo, "hi": hi},
     )
 
 
-def _insert_new(cursor, *, source: str, now: datetime) -> int:
+def _insert_new(cursor, *, source: str, now: datetime, existing: bool) -> int:
+    """The good rows without a stored reading (`existing`: some may have one, listed in
+    ingest_existing), in the staged (meter, time) order."""
+    not_stored = ("AND NOT EXISTS (SELECT 1 FROM ingest_existing e WHERE e.line = g.line)"
+                  if existing else "")
     cursor.execute(
-        """
+        f"""
         INSERT INTO metering_reading (meter_id, interval_start, kwh, quality, source,
                                       received_at)
         SELECT g.meter_id, g.ts, g.kwh, 'ACTUAL', %(source)s, %(now)s
         FROM ingest_rows g
-        WHERE g.reason IS NULL
-          AND NOT EXISTS (SELECT 1 FROM ingest_existing e WHERE e.line = g.line)
+        WHERE g.reason IS NULL {not_stored}
         """,
         {"source": source[:100], "now": now},
     )
     return cursor.rowcount
 
 
-def _rejections(cursor) -> tuple[int, int, list[dict]]:
-    cursor.execute("SELECT count(*), count(reason) FROM ingest_rows")
-    read, rejected = cursor.fetchone()
+def _rejections(cursor) -> tuple[int, list[dict]]:
+    """How many lines were rejected, and the first REJECTED_KEPT of them."""
     cursor.execute(
-        "SELECT line, reason FROM ingest_rows WHERE reason IS NOT NULL ORDER BY line LIMIT %s",
+        """
+        SELECT line, reason, count(*) OVER () FROM ingest_rows WHERE reason IS NOT NULL
+        ORDER BY line LIMIT %s
+        """,
         [REJECTED_KEPT],
     )
-    return read, rejected, [{"line": line, "reason": reason} for line, reason in cursor]
+    rows = cursor.fetchall()
+    return (rows[0][2] if rows else 0), [{"line": line, "reason": reason}
+                                         for line, reason, _ in rows]

@@ -18,16 +18,28 @@ from decimal import Decimal
 FLAGGED_KEPT = 10_000
 
 
-def ranges_stage(cursor) -> None:
+def ranges_stage(cursor):
+    """Summarise the good rows per meter into `ingest_ranges`; returns the first and last
+    interval start and the months (UTC) they span, or None when no row is good."""
     cursor.execute("DROP TABLE IF EXISTS ingest_ranges")
     cursor.execute(
         """
         CREATE TEMP TABLE ingest_ranges AS
         SELECT meter_id, interval_minutes, min(ts) AS lo, max(ts) AS hi, count(*) AS n,
-               avg(kwh) AS file_mean
+               avg(kwh) AS file_mean, max(kwh) AS kwh_max, false AS has_stored
         FROM ingest_rows WHERE reason IS NULL GROUP BY meter_id, interval_minutes
         """
     )
+    cursor.execute(
+        """
+        SELECT min(lo), max(hi), array_agg(DISTINCT month::date)
+        FROM ingest_ranges, generate_series(date_trunc('month', lo AT TIME ZONE 'UTC'),
+                                            date_trunc('month', hi AT TIME ZONE 'UTC'),
+                                            interval '1 month') month
+        """
+    )
+    lo, hi, months = cursor.fetchone()
+    return None if lo is None else (lo, hi, months)
 
 
 def spikes_flag(cursor, *, factor: Decimal, tz: str) -> list[dict]:
@@ -40,9 +52,13 @@ def spikes_flag(cursor, *, factor: Decimal, tz: str) -> list[dict]:
              AND d.day_date < (g.lo AT TIME ZONE %(tz)s)::date
             GROUP BY g.meter_id
         ), baseline AS (
-            SELECT g.meter_id,
-                   coalesce(h.mean, CASE WHEN g.n >= 48 THEN g.file_mean END) AS mean
-            FROM ingest_ranges g LEFT JOIN history h ON h.meter_id = g.meter_id
+            SELECT meter_id, mean FROM (
+                SELECT g.meter_id, g.kwh_max,
+                       coalesce(h.mean, CASE WHEN g.n >= 48 THEN g.file_mean END) AS mean
+                FROM ingest_ranges g LEFT JOIN history h ON h.meter_id = g.meter_id
+            ) means
+            -- only meters with a spike: with none, the rows are not read at all
+            WHERE mean > 0 AND kwh_max > %(factor)s * mean
         )
         SELECT r.line, 'spike: ' || r.kwh || ' kWh is over ' || %(factor)s
                || ' times the meter''s recent mean of ' || round(b.mean, 4) || ' kWh'
@@ -59,24 +75,24 @@ def gaps_fill(cursor, *, source: str, now, short_gap: int, tz: str) -> int:
     """Insert ESTIMATED readings into the gaps; returns how many."""
     cursor.execute(
         """
-        WITH candidates AS (
-            SELECT * FROM ingest_ranges
-            WHERE n < extract(epoch FROM hi - lo) / (interval_minutes * 60) + 1
-        ), slots AS (
-            SELECT c.meter_id, c.interval_minutes, s AS slot
-            FROM candidates c,
-                 generate_series(c.lo, c.hi, make_interval(mins => c.interval_minutes)) s
-        ), not_in_file AS MATERIALIZED (
-            -- most slots are in the file: a hash anti-join, before any index probes
-            SELECT s.* FROM slots s
-            WHERE NOT EXISTS (SELECT 1 FROM ingest_rows g WHERE g.reason IS NULL
-                              AND g.meter_id = s.meter_id AND g.ts = s.slot)
+        WITH holes AS (
+            -- a good row more than one interval after the meter's previous good row
+            SELECT meter_id, interval_minutes, make_interval(mins => interval_minutes) AS step,
+                   prev_ts, ts
+            FROM ingest_rows
+            WHERE reason IS NULL AND ts - prev_ts > make_interval(mins => interval_minutes)
+        ), not_in_file AS (
+            SELECT h.meter_id, h.interval_minutes, s AS slot
+            FROM holes h, generate_series(h.prev_ts + h.step, h.ts - h.step, h.step) s
         ), missing AS (
             SELECT s.*, s.slot - make_interval(mins => s.interval_minutes)
                    * row_number() OVER (PARTITION BY s.meter_id ORDER BY s.slot) AS island
             FROM not_in_file s
+            -- OFFSET 0: an index probe per slot; as a join the planner guesses a thousand
+            -- slots per hole and sorts the whole reading table instead
             WHERE NOT EXISTS (SELECT 1 FROM metering_reading r
-                              WHERE r.meter_id = s.meter_id AND r.interval_start = s.slot)
+                              WHERE r.meter_id = s.meter_id AND r.interval_start = s.slot
+                              OFFSET 0)
         ), gaps AS (
             SELECT meter_id, island, interval_minutes, min(slot) AS first_slot,
                    max(slot) AS last_slot, count(*) AS len

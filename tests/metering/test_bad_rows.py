@@ -88,3 +88,17 @@ def test_odd_numbers_are_rejected_not_fatal(alpha_meter):
     report = ingest_csv("\n".join(lines) + "\n")
     assert [r["line"] for r in report.rejected] == [1, 2, 3, 4]
     assert report.inserted == 1
+
+
+def test_hour_24_and_second_60_are_rejected_by_both_statements(alpha_meter):
+    # PostgreSQL would take both (rolling over to the next day / minute); the fast
+    # statement (clean file) and the careful one (a file with an impossible date) agree.
+    odd = ["ALPHA-M-0001,2026-03-01T24:00:00+00:00,0.1",
+           "ALPHA-M-0001,2026-03-01T00:29:60+00:00,0.1",
+           "ALPHA-M-0001,2026-03-01T01:00:00+00:00,0.1"]
+    fast = ingest_csv("\n".join(odd) + "\n")
+    careful = ingest_csv("\n".join(odd + ["ALPHA-M-0001,2026-02-30T00:00:00+00:00,0.1"]) + "\n")
+    assert [r["line"] for r in fast.rejected] == [1, 2]
+    assert [r["line"] for r in careful.rejected] == [1, 2, 4]
+    assert {r["reason"][:22] for r in fast.rejected + careful.rejected} == {
+        "invalid interval start"}
