@@ -5,12 +5,13 @@ PARTNER user that owns its application, so roles and the audit trail see who it 
 """
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 
+from accounts.tokens import CachedTokenValidator
 from accounts.users.models import Role
 
 
 class PartnerAuthentication(OAuth2Authentication):
     def authenticate(self, request):
-        result = super().authenticate(request)
+        result = self._cached_bearer(request) or super().authenticate(request)
         if result is None:
             return None
         user, token = result
@@ -21,3 +22,17 @@ class PartnerAuthentication(OAuth2Authentication):
                 return None
             user = owner
         return user, token
+
+    @staticmethod
+    def _cached_bearer(request):
+        """The common case without oauthlib's machinery: a valid, unrestricted bearer
+        token from the cache (accounts/tokens.py). Anything else (no token, expired,
+        audience-restricted) takes django-oauth-toolkit's full path, which also explains
+        the refusal in WWW-Authenticate."""
+        kind, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if kind.lower() != "bearer" or not value.strip():
+            return None
+        token = CachedTokenValidator()._load_access_token(value.strip())
+        if token is None or token.resource or not token.is_valid([]):
+            return None
+        return token.user, token

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django_tenants.utils import get_public_schema_name, remove_www, schema_context
+from django_tenants.utils import remove_www, schema_context
 
-from tenants.models import Domain
+from tenants.domain.hosts import retailer_for_host
 
 
 def _header(scope, name: bytes) -> str:
@@ -38,11 +38,9 @@ def origin_allowed(*, origin: str, host: str) -> bool:
 
 @database_sync_to_async
 def _resolve(hostname: str, session_key: str | None):
-    with schema_context(get_public_schema_name()):
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-    if domain is None:
+    tenant = retailer_for_host(hostname)
+    if tenant is None:
         return None, None, AnonymousUser()
-    tenant = domain.tenant
     user = AnonymousUser()
     if session_key:
         with schema_context(tenant.schema_name):

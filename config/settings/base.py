@@ -91,7 +91,7 @@ LOGIN_REDIRECT_URL = "portal:account"
 LOGOUT_REDIRECT_URL = "portal:login"
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,7 +124,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 # every retailer without one seeing another's entries.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("GRIDLINE_CACHE_PREFIX", "gridline"),
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -219,6 +219,8 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    # Tokens checked from the cache, dropped from it when revoked (accounts/tokens.py).
+    "OAUTH2_VALIDATOR_CLASS": "accounts.tokens.CachedTokenValidator",
 }
 
 LANGUAGE_CODE = "en-gb"

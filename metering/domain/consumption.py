@@ -50,13 +50,19 @@ _ROLLUP = f"""
 _STEP = {"day": "1 day", "week": "1 week", "month": "1 month"}
 
 
-def consumption_read(*, meter, period_from: datetime, period_to: datetime,
-                     group_by: str = "interval", tz: str = "Europe/London") -> list[tuple]:
-    """Rows of `(interval_start, interval_end, kwh, quality)`, in order."""
+def consumption_query_check(*, period_from: datetime, period_to: datetime,
+                            group_by: str = "interval") -> None:
+    """Raise InvalidConsumptionQuery for a query that cannot be answered."""
     if group_by not in GROUPS:
         raise InvalidConsumptionQuery(f"group_by must be one of {', '.join(GROUPS)}.")
     if period_to <= period_from:
         raise InvalidConsumptionQuery("period_to must be after period_from.")
+
+
+def consumption_read(*, meter, period_from: datetime, period_to: datetime,
+                     group_by: str = "interval", tz: str = "Europe/London") -> list[tuple]:
+    """Rows of `(interval_start, interval_end, kwh, quality)`, in order."""
+    consumption_query_check(period_from=period_from, period_to=period_to, group_by=group_by)
     params = {"meter": meter.pk, "lo": period_from, "hi": period_to, "tz": tz,
               "minutes": meter.interval_minutes}
     if group_by in _RAW:

@@ -75,6 +75,7 @@ def test_without_consent_a_partner_gets_403(alpha, month_of_readings):
                          **bearer(alpha, "alpha", scope="readings:read"))
     assert response.status_code == 403
     assert response.json()["error"] == "no_consent"
+    assert not AuditEvent.objects.filter(subject="meter.consumption").exists()  # nothing read
 
 
 def test_revoked_consent_gives_403(alpha, month_of_readings, consented_reader):
@@ -96,6 +97,11 @@ def test_bad_grouping_is_400(alpha, month_of_readings, consented_reader):
                                "period_to": "2026-03-03T00:00:00Z", "group_by": "year"},
                          **consented_reader)
     assert response.status_code == 400
+    backwards = alpha.get(URL, {"period_from": "2026-03-03T00:00:00Z",
+                                "period_to": "2026-03-02T00:00:00Z"}, **consented_reader)
+    assert backwards.status_code == 400
+    assert backwards.json()["detail"] == "period_to must be after period_from."
+    assert not AuditEvent.objects.filter(subject="meter.consumption").exists()
 
 
 def test_partner_reads_of_consumption_are_audited(alpha, month_of_readings, consented_reader):
@@ -106,3 +112,14 @@ def test_partner_reads_of_consumption_are_audited(alpha, month_of_readings, cons
     assert (event.action, event.channel, event.actor_client_id) == ("READ", "API",
                                                                     "alpha-partner")
     assert event.detail["meter"] == "ALPHA-M-0001"
+
+
+def test_each_read_is_audited_once_with_its_query(alpha, month_of_readings, consented_reader):
+    for day in ("02", "03"):
+        assert alpha.get(URL, {"period_from": f"2026-03-{day}T00:00:00Z",
+                               "period_to": f"2026-03-{day}T12:00:00Z", "group_by": "hour"},
+                         **consented_reader).status_code == 200
+    events = AuditEvent.objects.filter(subject="meter.consumption").order_by("pk")
+    assert [e.detail["period_from"][:10] for e in events] == ["2026-03-02", "2026-03-03"]
+    assert {e.detail["group_by"] for e in events} == {"hour"}
+    assert all(e.actor_user is not None and e.actor_user.role == "PARTNER" for e in events)
