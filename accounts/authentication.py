@@ -9,22 +9,29 @@ from accounts.tokens import CachedTokenValidator
 from accounts.users.models import Role
 
 
+def partner_of(token):
+    """The active PARTNER user owning a client-credentials token's application, or None."""
+    owner = token.application.user if token.application_id else None
+    if owner is None or owner.role != Role.PARTNER or not owner.is_active:
+        return None
+    return owner
+
+
 class PartnerAuthentication(OAuth2Authentication):
     def authenticate(self, request):
-        result = self._cached_bearer(request) or super().authenticate(request)
+        result = self.cached_bearer(request) or super().authenticate(request)
         if result is None:
             return None
         user, token = result
         if user is None:
-            owner = token.application.user if token.application_id else None
-            if owner is None or owner.role != Role.PARTNER or not owner.is_active:
+            user = partner_of(token)
+            if user is None:
                 request.oauth2_error = {"error": "invalid_client"}
                 return None
-            user = owner
         return user, token
 
     @staticmethod
-    def _cached_bearer(request):
+    def cached_bearer(request):
         """The common case without oauthlib's machinery: a valid, unrestricted bearer
         token from the cache (accounts/tokens.py). Anything else (no token, expired,
         audience-restricted) takes django-oauth-toolkit's full path, which also explains

@@ -97,23 +97,32 @@ class MeterConsumption(APIView):
     def get(self, request, serial: str):
         query = s.ConsumptionQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
-        consumption_query_check(**query.validated_data)  # before the read is recorded
-        note = ReadNote(subject="meter.consumption", detail={
-            "meter": serial, **{k: str(v) for k, v in query.validated_data.items()}})
-        access = access_meter_for_reading(user=request.user, client_id=_client_id(request),
-                                          serial=serial, now=timezone.now(), note=note)
-        rows = consumption_read(meter=access.meter, **query.validated_data)
-        paginator = ConsumptionPages()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        # The shape of s.ConsumptionOut and the paginator's envelope, built and encoded
-        # directly: this is the API's hot path, and a serializer per row or the renderer
-        # cost more than the rest of the view.
-        body = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": [{"interval_start": _utc_text(a), "interval_end": _utc_text(b),
-                         "consumption": str(kwh), "quality": q} for a, b, kwh, q in page],
-        }
-        return HttpResponse(json.dumps(body, separators=(",", ":"), ensure_ascii=False),
-                            content_type="application/json")
+        return consumption_response(request, serial=serial, user=request.user,
+                                    client_id=_client_id(request),
+                                    query=query.validated_data)
+
+
+def consumption_response(request, *, serial: str, user, client_id: str,
+                         query: dict) -> HttpResponse:
+    """The consumption page for a validated query (`request`: DRF's, for the page links);
+    GridlineErrors (no such meter, no consent, impossible period) propagate."""
+    consumption_query_check(**query)  # before the read is recorded
+    note = ReadNote(subject="meter.consumption",
+                    detail={"meter": serial, **{k: str(v) for k, v in query.items()}})
+    access = access_meter_for_reading(user=user, client_id=client_id, serial=serial,
+                                      now=timezone.now(), note=note)
+    rows = consumption_read(meter=access.meter, **query)
+    paginator = ConsumptionPages()
+    page = paginator.paginate_queryset(rows, request)
+    # The shape of s.ConsumptionOut and the paginator's envelope, built and encoded
+    # directly: this is the API's hot path, and a serializer per row or the renderer
+    # cost more than the rest of the view.
+    body = {
+        "count": paginator.page.paginator.count,
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "results": [{"interval_start": _utc_text(a), "interval_end": _utc_text(b),
+                     "consumption": str(kwh), "quality": q} for a, b, kwh, q in page],
+    }
+    return HttpResponse(json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+                        content_type="application/json")

@@ -123,3 +123,24 @@ def test_each_read_is_audited_once_with_its_query(alpha, month_of_readings, cons
     assert [e.detail["period_from"][:10] for e in events] == ["2026-03-02", "2026-03-03"]
     assert {e.detail["group_by"] for e in events} == {"hour"}
     assert all(e.actor_user is not None and e.actor_user.role == "PARTNER" for e in events)
+
+
+def test_a_token_without_the_read_scope_is_403(alpha, month_of_readings):
+    response = alpha.get(URL, {"period_from": "2026-03-02T00:00:00Z",
+                               "period_to": "2026-03-03T00:00:00Z"},
+                         **bearer(alpha, "alpha", scope="customers:read"))
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(subject="meter.consumption").exists()
+
+
+def test_no_token_is_401_and_a_bad_one_too(alpha, month_of_readings):
+    query = {"period_from": "2026-03-02T00:00:00Z", "period_to": "2026-03-03T00:00:00Z"}
+    assert alpha.get(URL, query).status_code == 401
+    assert alpha.get(URL, query, HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
+
+
+def test_the_schema_still_documents_the_consumption_read(alpha):
+    schema = alpha.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/meters/{serial}/consumption/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "period_from", "period_to", "group_by", "page_size"}
