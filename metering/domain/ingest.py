@@ -108,7 +108,7 @@ def readings_ingest_rows(*, rows, file_format: str, source: str, now: datetime,
 
 def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
                     options: IngestOptions) -> IngestReport:
-    """`stage(cursor)` COPYs the lines into staging and returns the SQL presenting them
+    """`stage(cursor)` COPYs the lines into staging and returns what it staged
     (metering/domain/staging.py); everything after that is the same for every format."""
     if now.tzinfo is None:
         raise UnableToIngestReadings("`now` must be timezone-aware.")
@@ -119,8 +119,8 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
         # JIT compiling these one-off statements costs more than it saves (~0.7 s each).
         cursor.execute("SET LOCAL jit = off")
         report.save()
-        texts_sql = stage(cursor)
-        report.read = _validate(cursor, texts_sql=texts_sql, now=now)
+        staged = stage(cursor)
+        report.read = _validate(cursor, staged=staged, now=now)
         bounds = vee.ranges_stage(cursor)
         if bounds is not None:
             lo, hi, months = bounds
@@ -148,7 +148,14 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
     return report
 
 
-def _validate(cursor, *, texts_sql: str, now: datetime) -> int:
+# Files from this many lines are validated by parallel workers as well (their start-up,
+# a few milliseconds, would dominate a small batch).
+PARALLEL_FROM_LINES = 50_000
+_PARALLEL = {"parallel_setup_cost": "10", "parallel_tuple_cost": "0.0001",
+             "min_parallel_table_scan_size": "0"}
+
+
+def _validate(cursor, *, staged: staging.Staged, now: datetime) -> int:
     """Parse and check every staged line into `ingest_rows` (reason NULL = good); returns
     the number of lines read.
 
@@ -157,12 +164,20 @@ def _validate(cursor, *, texts_sql: str, now: datetime) -> int:
     the careful statement, which checks each field with string functions before casting,
     runs instead. Both accept and reject the same lines; clean files take the fast path.
     """
+    parallel = staged.lines >= PARALLEL_FROM_LINES
+    if parallel:
+        for name, value in _PARALLEL.items():
+            cursor.execute(f"SET LOCAL {name} = {value}")
     try:
         with transaction.atomic():
-            cursor.execute(_parse_sql(texts_sql, careful=False), {"now": now})
+            cursor.execute(_parse_sql(staged.texts_sql, careful=False), {"now": now})
     except DataError:
-        cursor.execute(_parse_sql(texts_sql, careful=True), {"now": now})
-    return cursor.rowcount
+        cursor.execute(_parse_sql(staged.texts_sql, careful=True), {"now": now})
+    read = cursor.rowcount
+    if parallel:  # the later statements are small or write (no parallel plans there)
+        for name in _PARALLEL:
+            cursor.execute(f"RESET {name}")
+    return read
 
 
 def _parse_sql(texts_sql: str, *, careful: bool) -> str:
@@ -184,32 +199,22 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
                    "AND t.ts_text NOT LIKE '_________________60%%' "
                    "THEN t.ts_text::timestamptz END")
         kwh_ok = "t.kwh_text <> ''"
-    # Each layer ends in OFFSET 0 so its columns are computed once per row: a flattened
-    # subquery would repeat the expression at every reference. The raw staging's split
-    # fields are MATERIALIZED instead (split_part over a long line is dearer still).
-    texts_mode = "NOT MATERIALIZED" if texts_sql is staging.TYPED_TEXTS else "MATERIALIZED"
+    # Nested subqueries rather than CTEs, so the whole parse and check can run in parallel
+    # workers; each layer selects clock_timestamp() to be computed once per row (see
+    # staging.py), and the sort for the window is done by the workers and merged.
     return f"""
         CREATE TEMP TABLE ingest_rows AS
-        WITH texts AS {texts_mode} ({texts_sql}
-        ), meters AS (
-            -- per-meter bounds computed once, so each row costs plain comparisons
-            SELECT id, serial, multiplier, interval_minutes,
-                   interval_minutes * 60 AS interval_seconds,
-                   %(now)s::timestamptz - make_interval(mins => interval_minutes)
-                       AS latest_start,
-                   installed_at, removed_at
-            FROM metering_meter
-        ), parsed AS NOT MATERIALIZED (
-            SELECT t.line, t.parse_error, t.n, t.serial, m.id AS meter_id,
-                   m.interval_minutes, m.interval_seconds, m.latest_start, m.installed_at,
-                   m.removed_at,
-                   {ts_expr} AS ts,
-                   CASE WHEN t.value IS NOT NULL THEN t.value
-                        WHEN {kwh_ok} THEN t.kwh_text::numeric END * m.multiplier AS scaled
-            FROM texts t LEFT JOIN meters m ON m.serial = t.serial
-            OFFSET 0
-        ), checked AS NOT MATERIALIZED (
+        SELECT line, meter_id, interval_minutes, ts,
+               -- the column's scale rounds to 6 decimals (half away from zero)
+               CASE WHEN reason IS NULL THEN scaled::numeric(16, 6) END AS kwh,
+               CASE WHEN reason IS NOT NULL THEN reason
+                    WHEN lag(ts) OVER by_meter = ts
+                        THEN 'duplicate of line ' || lag(line) OVER by_meter
+               END AS reason,
+               CASE WHEN reason IS NULL THEN lag(ts) OVER by_meter END AS prev_ts
+        FROM (
             SELECT line, meter_id, interval_minutes, ts, scaled,
+                   clock_timestamp() AS computed_once,
                 CASE
                     WHEN parse_error IS NOT NULL THEN parse_error
                     WHEN n <> 3
@@ -227,18 +232,27 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
                     WHEN ts < installed_at OR ts >= removed_at
                         THEN 'meter not installed at this time'
                 END AS reason
-            FROM parsed
-            OFFSET 0
-        )
-        SELECT line, meter_id, interval_minutes, ts,
-               -- the column's scale rounds to 6 decimals (half away from zero)
-               CASE WHEN reason IS NULL THEN scaled::numeric(16, 6) END AS kwh,
-               CASE WHEN reason IS NOT NULL THEN reason
-                    WHEN lag(ts) OVER by_meter = ts
-                        THEN 'duplicate of line ' || lag(line) OVER by_meter
-               END AS reason,
-               CASE WHEN reason IS NULL THEN lag(ts) OVER by_meter END AS prev_ts
-        FROM checked
+            FROM (
+                SELECT t.line, t.parse_error, t.n, t.serial, m.id AS meter_id,
+                       m.interval_minutes, m.interval_seconds, m.latest_start,
+                       m.installed_at, m.removed_at,
+                       {ts_expr} AS ts,
+                       CASE WHEN t.value IS NOT NULL THEN t.value
+                            WHEN {kwh_ok} THEN t.kwh_text::numeric END * m.multiplier
+                           AS scaled,
+                       clock_timestamp() AS computed_once
+                FROM ({texts_sql}) t
+                LEFT JOIN (
+                    -- per-meter bounds computed once, so each row costs plain comparisons
+                    SELECT id, serial, multiplier, interval_minutes,
+                           interval_minutes * 60 AS interval_seconds,
+                           %(now)s::timestamptz - make_interval(mins => interval_minutes)
+                               AS latest_start,
+                           installed_at, removed_at
+                    FROM metering_meter
+                ) m ON m.serial = t.serial
+            ) parsed
+        ) checked
         WINDOW by_meter AS (PARTITION BY meter_id, reason IS NULL ORDER BY ts, line)
         """
 
