@@ -204,16 +204,18 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
     # staging.py), and the sort for the window is done by the workers and merged.
     return f"""
         CREATE TEMP TABLE ingest_rows AS
-        SELECT line, meter_id, interval_minutes, ts,
-               -- the column's scale rounds to 6 decimals (half away from zero)
-               CASE WHEN reason IS NULL THEN scaled::numeric(16, 6) END AS kwh,
+        SELECT line, meter_id, interval_minutes, ts, kwh,
                CASE WHEN reason IS NOT NULL THEN reason
                     WHEN lag(ts) OVER by_meter = ts
                         THEN 'duplicate of line ' || lag(line) OVER by_meter
                END AS reason,
                CASE WHEN reason IS NULL THEN lag(ts) OVER by_meter END AS prev_ts
         FROM (
-            SELECT line, meter_id, interval_minutes, ts, scaled,
+            SELECT line, meter_id, interval_minutes, ts,
+                   -- the column's scale rounds to 6 decimals (half away from zero); only
+                   -- good rows' values are used
+                   CASE WHEN scaled < 1000000000 AND scaled > -1000000000
+                        THEN scaled::numeric(16, 6) END AS kwh,
                    clock_timestamp() AS computed_once,
                 CASE
                     WHEN parse_error IS NOT NULL THEN parse_error
