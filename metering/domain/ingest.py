@@ -2,14 +2,16 @@
 batches all end up in `readings_ingest`.
 
 The path, all in SQL inside one transaction (no Python object per reading):
-1. COPY the lines into a TEMP staging table (`ingest_raw`);
-2. parse and validate (`ingest_rows`): field count, unknown meter, timestamp with offset,
-   kWh number, negative, off the meter's interval grid, future, outside the meter's
-   installation, duplicates within the file; each bad line gets its reason;
-3. create any missing monthly partitions for the months the good rows fall in;
-4. lock the file's meters, find which good rows already have a reading, log the edits
-   (an existing reading whose value or quality changes), update those, and insert the
-   rest with a plain `INSERT ... SELECT`;
+1. COPY the lines into an UNLOGGED staging table (metering/domain/staging.py);
+2. parse and validate into `ingest_rows`, in parallel workers for large files: field
+   count, unknown meter, timestamp with offset, kWh number, negative, off the meter's
+   interval grid, future, outside the meter's installation, duplicates within the file;
+   each bad line gets its reason; rows sorted by meter and time, each good row with the
+   meter's previous good reading;
+3. summarise per meter (`ingest_ranges`) and create any missing monthly partitions;
+4. lock the file's meters; for meters with stored readings in the file's span, log the
+   edits (an existing reading whose value or quality changes) and update those; insert
+   the rest with a plain `INSERT ... SELECT`;
 5. VEE: flag spikes, fill gaps with ESTIMATED values (metering/domain/vee.py);
 6. refresh the daily rollups of the affected meter-days (metering/domain/rollups.py);
 7. store the report.

@@ -102,3 +102,28 @@ def test_hour_24_and_second_60_are_rejected_by_both_statements(alpha_meter):
     assert [r["line"] for r in careful.rejected] == [1, 2, 4]
     assert {r["reason"][:22] for r in fast.rejected + careful.rejected} == {
         "invalid interval start"}
+
+
+def test_a_large_file_takes_the_parallel_path_with_the_same_checks(alpha_meter):
+    # Above PARALLEL_FROM_LINES the validation runs in parallel workers; duplicates,
+    # gaps and bad lines must come out exactly as on the serial path.
+    from metering.domain.ingest import PARALLEL_FROM_LINES
+
+    serials = [f"ALPHA-M-P{index:02d}" for index in range(26)]
+    for serial in serials:
+        meter_create(serial, "ALPHA-H-0001-MP1")
+    per_meter = PARALLEL_FROM_LINES // len(serials) + 100
+    rows = ["meter_serial,interval_start,kwh"]
+    for serial in serials:
+        rows += [f"{serial},{(START + timedelta(minutes=30 * i)).isoformat()},0.25"
+                 for i in range(per_meter)]
+    rows.insert(2, rows[1])                                       # line 2: duplicate of 1
+    del rows[500]                                                 # a one-slot gap
+    rows.insert(700, "ALPHA-M-P00,2026-01-05T10:00:00+00:00,-1")  # negative
+    report = ingest_csv("\n".join(rows) + "\n")
+    total = per_meter * len(serials)
+    assert report.read == total + 1
+    assert [(r["line"], r["reason"]) for r in report.rejected] == [
+        (3, "duplicate of line 2"), (701, "negative kWh")]
+    assert (report.inserted, report.estimated) == (total - 1, 1)  # the gap is estimated
+    assert Reading.objects.filter(meter__serial__startswith="ALPHA-M-P").count() == total
