@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from config.errors import GridlineError
 from metering import serializers as s
-from metering.domain.access import ReadNote, access_meter_by_serial, access_meter_for_reading
-from metering.domain.consumption import consumption_query_check, consumption_read
+from metering.domain.access import ReadNote, access_meter_by_serial
+from metering.domain.consumption import consumption_read_by
 from metering.domain.ingest import readings_ingest_rows
 from metering.models import IdempotentResponse
 
@@ -106,12 +106,10 @@ def consumption_response(request, *, serial: str, user, client_id: str,
                          query: dict) -> HttpResponse:
     """The consumption page for a validated query (`request`: DRF's, for the page links);
     GridlineErrors (no such meter, no consent, impossible period) propagate."""
-    consumption_query_check(**query)  # before the read is recorded
     note = ReadNote(subject="meter.consumption",
                     detail={"meter": serial, **{k: str(v) for k, v in query.items()}})
-    access = access_meter_for_reading(user=user, client_id=client_id, serial=serial,
-                                      now=timezone.now(), note=note)
-    rows = consumption_read(meter=access.meter, **query)
+    rows = consumption_read_by(user=user, client_id=client_id, serial=serial,
+                               now=timezone.now(), note=note, **query)
     paginator = ConsumptionPages()
     page = paginator.paginate_queryset(rows, request)
     # The shape of s.ConsumptionOut and the paginator's envelope, built and encoded

@@ -14,7 +14,6 @@ from django.db import connection
 from accounts.domain.access import customers_visible_to
 from accounts.domain.audit import AUDIT_INSERT_SQL, audit_record
 from accounts.models import AuditAction, AuditChannel
-from accounts.users.models import Role
 from config.errors import GridlineError
 from metering.models import Meter
 
@@ -42,9 +41,9 @@ def access_meter_by_serial(*, user, serial: str) -> Meter:
     return meter
 
 
-_METER_WITH_CONSENT = f"""
+_PARTNER_READ = f"""
     WITH access AS (
-        SELECT m.id, m.serial, m.interval_minutes, p.customer_id, EXISTS (
+        SELECT m.id, m.interval_minutes, p.customer_id, EXISTS (
             SELECT 1 FROM accounts_consent c
             WHERE c.customer_id = p.customer_id AND c.client_id = %(client)s
               AND c.granted_at <= %(at)s
@@ -56,9 +55,17 @@ _METER_WITH_CONSENT = f"""
     ), audited AS (
         {AUDIT_INSERT_SQL.format(customers="SELECT customer_id FROM access WHERE consented")}
         RETURNING 1
+    ), readings (start_at, end_at, kwh, quality) AS (
+        {{readings}}
     )
-    SELECT id, serial, interval_minutes, customer_id, consented FROM access
+    SELECT a.consented, r.start_at, r.end_at, r.kwh, r.quality
+    FROM access a LEFT JOIN readings r ON a.consented
+    ORDER BY r.start_at
 """
+# Inside _PARTNER_READ the readings take the meter from the access row, and only when the
+# customer consented.
+_ACCESS_METER = {"%(meter)s": "(SELECT id FROM access WHERE consented)",
+                 "%(minutes)s": "(SELECT interval_minutes FROM access)"}
 
 
 @dataclass(frozen=True)
@@ -76,31 +83,36 @@ class ReadNote:
 
 def access_meter_for_reading(*, user, client_id: str, serial: str, now: datetime,
                              note: ReadNote) -> MeterAccess:
-    """A meter whose consumption this login may read now; the read is recorded in the
-    audit trail (accounts.AuditEvent) as it is granted.
+    """A meter whose consumption this (non-partner) login may read; the read is recorded
+    in the audit trail (accounts.AuditEvent). Partners go through `partner_read`."""
+    meter = access_meter_by_serial(user=user, serial=serial)
+    customer_id = meter.meter_point.premise.customer_id
+    audit_record(at=now, customer_ids=[customer_id], action=AuditAction.READ,
+                 channel=AuditChannel.API, subject=note.subject, actor_user=user,
+                 actor_client_id=client_id, detail=note.detail)
+    return MeterAccess(meter=meter, customer_id=customer_id)
 
-    Partners (the API's hot path) are checked and recorded in one statement: the meter,
-    the live consent of its customer and, when consented, the audit row. Other logins go
-    through `access_meter_by_serial` and `audit_record`.
-    """
-    if user is None or not user.is_active or user.role != Role.PARTNER:
-        meter = access_meter_by_serial(user=user, serial=serial)
-        customer_id = meter.meter_point.premise.customer_id
-        audit_record(at=now, customer_ids=[customer_id], action=AuditAction.READ,
-                     channel=AuditChannel.API, subject=note.subject, actor_user=user,
-                     actor_client_id=client_id, detail=note.detail)
-        return MeterAccess(meter=meter, customer_id=customer_id)
+
+def partner_read(*, user, client_id: str, serial: str, now: datetime, note: ReadNote,
+                 statement: tuple[str, dict]) -> list[tuple]:
+    """A partner's read of a meter's readings (`statement`: the SELECT and parameters from
+    metering.domain.consumption, meter left open), in one statement and round trip: the
+    meter, its customer's live consent, the audit row and the rows, which are read and
+    recorded only under consent. No such meter → MeterNotVisible; no consent →
+    NoConsentForMeter."""
+    readings, params = statement
+    for placeholder, source in _ACCESS_METER.items():
+        readings = readings.replace(placeholder, source)
     with connection.cursor() as cursor:
-        cursor.execute(_METER_WITH_CONSENT, {
-            "serial": serial, "client": client_id, "at": now, "user": user.pk,
+        cursor.execute(_PARTNER_READ.replace("{readings}", readings), {
+            **params, "serial": serial, "client": client_id, "at": now, "user": user.pk,
             "action": AuditAction.READ.value, "channel": AuditChannel.API.value,
             "subject": note.subject, "detail": json.dumps(note.detail)})
-        row = cursor.fetchone()
-    if row is None:
+        rows = cursor.fetchall()
+    if not rows:
         raise MeterNotVisible(f"No meter {serial!r}.")
-    if not row[4]:
+    if not rows[0][0]:
         raise NoConsentForMeter(
             f"Customer of meter {serial!r} has not consented to {client_id!r} reading "
             "their data (or revoked it).")
-    return MeterAccess(meter=Meter(pk=row[0], serial=row[1], interval_minutes=row[2]),
-                       customer_id=row[3])
+    return [row[1:] for row in rows if row[1] is not None]

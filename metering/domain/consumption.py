@@ -8,7 +8,9 @@ from datetime import datetime
 
 from django.db import connection
 
+from accounts.users.models import Role
 from config.errors import GridlineError
+from metering.domain import access
 
 GROUPS = ("interval", "hour", "day", "week", "month")
 
@@ -59,17 +61,41 @@ def consumption_query_check(*, period_from: datetime, period_to: datetime,
         raise InvalidConsumptionQuery("period_to must be after period_from.")
 
 
+def consumption_statement(*, period_from: datetime, period_to: datetime,
+                          group_by: str = "interval", tz: str = "Europe/London"
+                          ) -> tuple[str, dict]:
+    """The SELECT of `(interval_start, interval_end, kwh, quality)` rows in order, and its
+    parameters; `%(meter)s` and `%(minutes)s` (the meter's id and interval) are left to
+    the caller."""
+    consumption_query_check(period_from=period_from, period_to=period_to, group_by=group_by)
+    params = {"lo": period_from, "hi": period_to, "tz": tz}
+    if group_by in _RAW:
+        return _RAW[group_by], params
+    return _ROLLUP, {**params, "unit": group_by, "step": _STEP[group_by]}
+
+
 def consumption_read(*, meter, period_from: datetime, period_to: datetime,
                      group_by: str = "interval", tz: str = "Europe/London") -> list[tuple]:
     """Rows of `(interval_start, interval_end, kwh, quality)`, in order."""
-    consumption_query_check(period_from=period_from, period_to=period_to, group_by=group_by)
-    params = {"meter": meter.pk, "lo": period_from, "hi": period_to, "tz": tz,
-              "minutes": meter.interval_minutes}
-    if group_by in _RAW:
-        sql = _RAW[group_by]
-    else:
-        sql = _ROLLUP
-        params.update(unit=group_by, step=_STEP[group_by])
+    sql, params = consumption_statement(period_from=period_from, period_to=period_to,
+                                        group_by=group_by, tz=tz)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, {**params, "meter": meter.pk, "minutes": meter.interval_minutes})
         return cursor.fetchall()
+
+
+def consumption_read_by(*, user, client_id: str, serial: str, now: datetime, note,
+                        period_from: datetime, period_to: datetime,
+                        group_by: str = "interval", tz: str = "Europe/London") -> list[tuple]:
+    """A login's read of a meter's consumption through the API: access checked, recorded in
+    the audit trail (`note`: an access.ReadNote), rows as `consumption_read`. Partners (the
+    hot path) in one statement; other logins by their visible customers."""
+    statement = consumption_statement(period_from=period_from, period_to=period_to,
+                                      group_by=group_by, tz=tz)
+    if user is not None and user.is_active and user.role == Role.PARTNER:
+        return access.partner_read(user=user, client_id=client_id, serial=serial, now=now,
+                                   note=note, statement=statement)
+    meter = access.access_meter_for_reading(user=user, client_id=client_id, serial=serial,
+                                            now=now, note=note).meter
+    return consumption_read(meter=meter, period_from=period_from, period_to=period_to,
+                            group_by=group_by, tz=tz)

@@ -144,3 +144,11 @@ def test_the_schema_still_documents_the_consumption_read(alpha):
     operation = schema["paths"]["/api/v1/meters/{serial}/consumption/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {
         "period_from", "period_to", "group_by", "page_size"}
+
+
+def test_a_period_without_readings_is_an_empty_page(alpha, month_of_readings, consented_reader):
+    response = alpha.get(URL, {"period_from": "2025-01-01T00:00:00Z",
+                               "period_to": "2025-01-02T00:00:00Z"}, **consented_reader)
+    assert response.status_code == 200
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert AuditEvent.objects.filter(subject="meter.consumption").count() == 1
