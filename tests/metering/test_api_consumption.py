@@ -152,3 +152,20 @@ def test_a_period_without_readings_is_an_empty_page(alpha, month_of_readings, co
     assert response.status_code == 200
     assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
     assert AuditEvent.objects.filter(subject="meter.consumption").count() == 1
+
+
+def test_a_month_by_day_is_served_from_the_rollups(alpha, month_of_readings, consented_reader):
+    # Proof of the source: a rollup changed behind ingest's back shows in the day view
+    # and not in the hourly one (which reads the raw table).
+    from metering.models import DailyRollup
+
+    query = {"period_from": "2026-03-01T00:00:00Z", "period_to": "2026-04-01T00:00:00Z"}
+    DailyRollup.objects.filter(meter=month_of_readings, day_date="2026-03-10").update(
+        kwh=Decimal("123.000000"))
+    days = all_rows(alpha, consented_reader, group_by="day", **query)
+    assert len(days) == 31
+    assert {d["interval_start"][:10]: d["consumption"] for d in days}["2026-03-10"] == (
+        "123.000000")
+    hours = all_rows(alpha, consented_reader, group_by="hour",
+                     period_from="2026-03-10T00:00:00Z", period_to="2026-03-11T00:00:00Z")
+    assert sum(Decimal(h["consumption"]) for h in hours) != Decimal("123")
