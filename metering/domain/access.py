@@ -69,12 +69,6 @@ _ACCESS_METER = {"%(meter)s": "(SELECT id FROM access WHERE consented)",
 
 
 @dataclass(frozen=True)
-class MeterAccess:
-    meter: Meter
-    customer_id: int  # whose personal data a read touches (for the audit trail)
-
-
-@dataclass(frozen=True)
 class ReadNote:
     """What the audit trail records about a read: subject and details."""
     subject: str
@@ -82,7 +76,7 @@ class ReadNote:
 
 
 def access_meter_for_reading(*, user, client_id: str, serial: str, now: datetime,
-                             note: ReadNote) -> MeterAccess:
+                             note: ReadNote) -> Meter:
     """A meter whose consumption this (non-partner) login may read; the read is recorded
     in the audit trail (accounts.AuditEvent). Partners go through `partner_read`."""
     meter = access_meter_by_serial(user=user, serial=serial)
@@ -90,7 +84,7 @@ def access_meter_for_reading(*, user, client_id: str, serial: str, now: datetime
     audit_record(at=now, customer_ids=[customer_id], action=AuditAction.READ,
                  channel=AuditChannel.API, subject=note.subject, actor_user=user,
                  actor_client_id=client_id, detail=note.detail)
-    return MeterAccess(meter=meter, customer_id=customer_id)
+    return meter
 
 
 def partner_read(*, user, client_id: str, serial: str, now: datetime, note: ReadNote,

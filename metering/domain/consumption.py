@@ -96,6 +96,6 @@ def consumption_read_by(*, user, client_id: str, serial: str, now: datetime, not
         return access.partner_read(user=user, client_id=client_id, serial=serial, now=now,
                                    note=note, statement=statement)
     meter = access.access_meter_for_reading(user=user, client_id=client_id, serial=serial,
-                                            now=now, note=note).meter
+                                            now=now, note=note)
     return consumption_read(meter=meter, period_from=period_from, period_to=period_to,
                             group_by=group_by, tz=tz)
