@@ -15,7 +15,7 @@ from accounts.models import (
     MeterPoint,
     Premise,
 )
-from config.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 
 class AuditedAdmin(admin.ModelAdmin):

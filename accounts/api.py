@@ -97,7 +97,7 @@ class ContractFilter(django_filters.FilterSet):
         fields = ["status", "customer", "meter_point", "settlement", "payment"]
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(active_from__lte=value).exclude(active_to__lte=value)
+        return queryset.active_on(value)
 
 
 class ContractListCreate(generics.ListCreateAPIView):

@@ -4,12 +4,11 @@ All of it lives in a retailer's schema. Integrity rules live here as constraints
 domain functions in accounts/domain/ turn their violations into clear messages.
 """
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import Q
 
-from config.postgres import DateRange, PointRange
+from core.models import ActivePeriodModel, no_overlap_per
+from core.postgres import DateRange, PointRange  # noqa: F401 (named by migration 0001)
 
 
 class CustomerKind(models.TextChoices):
@@ -127,7 +126,7 @@ class ContractStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "Cancelled"
 
 
-class Contract(models.Model):
+class Contract(ActivePeriodModel):
     """Supply of one meter point to one customer over `[active_from, active_to)`.
 
     `active_to` is exclusive; an open-ended contract has none. Every contract that is not
@@ -146,8 +145,6 @@ class Contract(models.Model):
         "tariffs.TariffVersion", on_delete=models.PROTECT, null=True, blank=True,
         related_name="contracts",
     )
-    active_from = models.DateField()
-    active_to = models.DateField(null=True, blank=True)
     settlement = models.CharField(
         max_length=10, choices=Settlement.choices, default=Settlement.MONTHLY
     )
@@ -157,27 +154,18 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(ActivePeriodModel.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=Q(active_to__isnull=True) | Q(active_to__gt=models.F("active_from")),
-                name="contract_period_not_empty",
-            ),
+            *ActivePeriodModel.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(status__in=ContractStatus.values), name="contract_status_valid"
             ),
-            ExclusionConstraint(
+            no_overlap_per(
+                "meter_point",
                 name="contract_no_overlap_per_meter_point",
-                expressions=[
-                    (PointRange("meter_point"), RangeOperators.OVERLAPS),
-                    (DateRange("active_from", "active_to", models.Value("[)")),
-                     RangeOperators.OVERLAPS),
-                ],
                 condition=~Q(status=ContractStatus.CANCELLED),
-                violation_error_message=(
-                    "This meter point already has a contract whose period overlaps "
-                    "[active_from, active_to); end or cancel that contract first."
-                ),
+                message=("This meter point already has a contract whose period overlaps "
+                         "[active_from, active_to); end or cancel that contract first."),
             ),
         ]
         indexes = [models.Index(fields=["status", "active_from"])]

@@ -7,7 +7,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 logger = logging.getLogger(__name__)
 

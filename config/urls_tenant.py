@@ -5,11 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import urls as oauth2_urls
 
 from accounts import api as accounts_api
+from accounts.tariff_views import offered_tariffs
 from config.api_errors import api_not_found
 from config.ops.views import healthz
 from market.views import market_live
 from tariffs import api as tariffs_api
-from tariffs.views import offered_tariffs
 
 api_v1 = [
     path("customers/", accounts_api.CustomerList.as_view(), name="customer-list"),

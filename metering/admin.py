@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from config.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from metering.domain.ingest import FORMATS, UnableToIngestReadings, readings_ingest_file
 from metering.models import DailyRollup, IngestReport, Meter, ReadingEdit
 from metering.tasks import UPLOAD_STATE_SECONDS, ingest_uploaded_file, upload_state_key

@@ -12,7 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from metering import serializers as s
 from metering.domain.access import ReadNote, access_meter_by_serial
 from metering.domain.consumption import consumption_read_by

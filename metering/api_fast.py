@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.request import Request
 
 from accounts.authentication import PartnerAuthentication, partner_of
-from config.errors import GridlineError
+from core.errors import GridlineError
 from metering import serializers as s
 from metering.api import MeterConsumption, consumption_response
 

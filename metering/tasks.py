@@ -2,12 +2,12 @@
 import logging
 import os
 
+from celery import shared_task
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app
-from config.tasks import RetailerTask
+from core.tasks import RetailerTask
 from metering.domain.ingest import UnableToIngestReadings, readings_ingest_file
 from metering.domain.partitions import partitions_ensure_ahead
 from metering.domain.progress import ProgressReader
@@ -21,14 +21,14 @@ def upload_state_key(upload_id: str) -> str:
     return f"metering:upload:{upload_id}"
 
 
-@app.task(name="metering.partitions_ensure_ahead", base=RetailerTask)
+@shared_task(name="metering.partitions_ensure_ahead", base=RetailerTask)
 def partitions_ensure_ahead_task() -> dict:
     """Per retailer, every 6 hours (beat fans it out): this month, the last and the next 3."""
     created = partitions_ensure_ahead(today=timezone.now().date())
     return {"schema": connection.schema_name, "created": created}
 
 
-@app.task(name="metering.ingest_uploaded_file", base=RetailerTask)
+@shared_task(name="metering.ingest_uploaded_file", base=RetailerTask)
 def ingest_uploaded_file(*, path: str, file_format: str, source: str, serial: str | None,
                          upload_id: str) -> dict:
     """Ingest a file the admin saved to `path` (then delete it), publishing progress."""

@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from tariffs.domain.catalogue import tariff_definition, tariff_version_clone
 from tariffs.domain.engine import price_period
 from tariffs.domain.load_files import sample_household_profile

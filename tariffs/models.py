@@ -4,12 +4,11 @@ A version's components are one validated JSON document (see tariffs/domain/codec
 the pricing engine reads as a `TariffDefinition`. Versions of a product never overlap in
 time, and a version that has billed is never edited: a new version supersedes it.
 """
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from config.postgres import DateRange, PointRange
+from core.models import ActivePeriodModel, no_overlap_per
 
 
 class Direction(models.TextChoices):
@@ -61,7 +60,7 @@ class TierScope(models.TextChoices):
     ALL_BANDS = "all_bands", "the period's total kWh (URDB convention)"
 
 
-class TariffVersion(models.Model):
+class TariffVersion(ActivePeriodModel):
     """What a product charges over [active_from, active_to).
 
     Scalar components live here; the rest are inline rows (time band rules, unit rates with
@@ -70,8 +69,6 @@ class TariffVersion(models.Model):
     """
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="versions")
-    active_from = models.DateField()
-    active_to = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, default="GBP")
     time_zone = models.CharField(max_length=60, default="Europe/London",
                                  help_text="Time bands are read on this zone's wall clock.")
@@ -100,27 +97,19 @@ class TariffVersion(models.Model):
     first_billed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(ActivePeriodModel.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=Q(active_to__isnull=True) | Q(active_to__gt=models.F("active_from")),
-                name="tariff_version_period_not_empty",
-            ),
+            *ActivePeriodModel.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(standing_charge__isnull=True) | Q(standing_charge__gte=0),
                 name="tariff_version_standing_charge_not_negative",
             ),
             models.CheckConstraint(condition=Q(vat_rate__gte=0), name="tariff_version_vat"),
-            ExclusionConstraint(
+            no_overlap_per(
+                "product",
                 name="tariff_version_no_overlap_per_product",
-                expressions=[
-                    (PointRange("product"), RangeOperators.OVERLAPS),
-                    (DateRange("active_from", "active_to", models.Value("[)")),
-                     RangeOperators.OVERLAPS),
-                ],
-                violation_error_message=(
-                    "Another version of this product covers part of [active_from, active_to)."
-                ),
+                message="Another version of this product covers part of [active_from, "
+                        "active_to).",
             ),
         ]
 

@@ -4,7 +4,8 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account, Contract, ContractStatus, Customer, MeterPoint
-from config.errors import GridlineError
+from core.errors import GridlineError
+from core.ranges import active_on
 from tariffs.domain.catalogue import check_eligible
 from tariffs.models import TariffVersion
 
@@ -19,13 +20,9 @@ class ContractOverlaps(UnableToCreateContract):
 
 
 def _overlapping(*, meter_point: MeterPoint, active_from: date, active_to: date | None):
-    clash = Contract.objects.filter(meter_point=meter_point).exclude(
-        status=ContractStatus.CANCELLED
-    )
-    clash = clash.filter(active_to__isnull=True) | clash.filter(active_to__gt=active_from)
-    if active_to is not None:
-        clash = clash.filter(active_from__lt=active_to)
-    return clash.order_by("active_from")
+    return (Contract.objects.filter(meter_point=meter_point)
+            .exclude(status=ContractStatus.CANCELLED)
+            .overlapping(active_from, active_to).order_by("active_from"))
 
 
 def contract_create(
@@ -61,10 +58,7 @@ def contract_create(
     if tariff_version is not None:
         check_eligible(product=tariff_version.product, kind=customer.kind,
                        segment=customer.segment, on=active_from)
-        starts_inside = tariff_version.active_from <= active_from and (
-            tariff_version.active_to is None or active_from < tariff_version.active_to
-        )
-        if not starts_inside:
+        if not active_on(tariff_version.active_from, tariff_version.active_to, active_from):
             raise UnableToCreateContract(
                 f"Tariff version {tariff_version.pk} of {tariff_version.product.code} is in "
                 f"force [{tariff_version.active_from}, {tariff_version.active_to or '…'}); "
@@ -113,9 +107,6 @@ def contracts_refresh_status(*, today: date) -> dict[str, int]:
     ended = live.filter(active_to__lte=today).exclude(status=ContractStatus.ENDED).update(
         status=ContractStatus.ENDED
     )
-    started = (
-        live.filter(status=ContractStatus.PENDING, active_from__lte=today)
-        .exclude(active_to__lte=today)
-        .update(status=ContractStatus.ACTIVE)
-    )
+    started = live.active_on(today).filter(status=ContractStatus.PENDING).update(
+        status=ContractStatus.ACTIVE)
     return {"started": started, "ended": ended}

@@ -147,8 +147,8 @@ CHANNEL_LAYERS = {
 # default layer's CONFIG dict on purpose, so per-run prefixes set on it apply here too.
 # Customers on dynamic tariffs see their own price on the live page: the market app asks
 # the tariffs app for their terms through these (market imports no tenant app).
-MARKET_PERSONAL_PRICE_TERMS = "tariffs.domain.my_price.spot_terms_for_user"
-MARKET_PERSONAL_PRICE_MESSAGE = "tariffs.domain.my_price.personal_price_message"
+MARKET_PERSONAL_PRICE_TERMS = "accounts.domain.my_price.spot_terms_for_user"
+MARKET_PERSONAL_PRICE_MESSAGE = "accounts.domain.my_price.personal_price_message"
 CHANNEL_LAYERS["market"] = {
     "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
     "CONFIG": CHANNEL_LAYERS["default"]["CONFIG"],

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 
 class NoCompleteWindow(GridlineError):

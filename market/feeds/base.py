@@ -7,7 +7,7 @@ bad points one by one.
 from datetime import datetime
 from typing import Protocol
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from market.domain.prices import RawPoint
 
 

@@ -14,7 +14,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from market.domain.prices import RawPoint
 
 REQUIRED_COLUMNS = ("interval_start", "value")

@@ -14,7 +14,7 @@ from django.db import connection
 from accounts.domain.access import customers_visible_to
 from accounts.domain.audit import AUDIT_INSERT_SQL, audit_record
 from accounts.models import AuditAction, AuditChannel
-from config.errors import GridlineError
+from core.errors import GridlineError
 from metering.models import Meter
 
 

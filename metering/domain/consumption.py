@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import connection
 
 from accounts.users.models import Role
-from config.errors import GridlineError
+from core.errors import GridlineError
 from metering.domain import access
 
 GROUPS = ("interval", "hour", "day", "week", "month")

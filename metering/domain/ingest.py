@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db import DataError, connection, transaction
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from metering.domain import rollups, staging, vee
 from metering.domain.greenbutton import greenbutton_rows
 from metering.domain.partitions import partitions_ensure

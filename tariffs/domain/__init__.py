@@ -12,6 +12,8 @@ Modules, from the inside out:
 - compare.py     rank many tariffs for one profile
 - urdb.py, urdb_export.py   OpenEI URDB import and export
 """
+from core.money import money_round
+
 from .compare import TariffQuote, rank_tariffs
 from .definitions import (
     BandRate,
@@ -35,7 +37,6 @@ from .engine import (
     price_prepared,
 )
 from .lines import Line, LineKind, PriceBreakdown
-from .money import money_round
 from .periods import Period, billing_periods
 from .prepared import prepare_profile
 from .profile import LoadProfile, load_profile_from_frame, load_profile_from_series

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from tariffs.models import Product, TariffVersion
 
 from .codec import definition_from_json, definition_to_json
@@ -138,12 +138,7 @@ def check_eligible(*, product: Product, kind: str, segment: str, on: date) -> No
 
 
 def version_active_on(*, product: Product, on: date) -> TariffVersion | None:
-    return (
-        product.versions.filter(active_from__lte=on)
-        .exclude(active_to__lte=on)
-        .order_by("active_from")
-        .first()
-    )
+    return product.versions.active_on(on).order_by("active_from").first()
 
 
 # --- URDB files and load files ----------------------------------------------------------

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 import pandas as pd
 
+from core.money import ZERO
+
 from .definitions import TariffDefinition
 from .engine import price_prepared
 from .lines import PriceBreakdown
-from .money import ZERO
 from .periods import BillingCycle, billing_periods
 from .prepared import PreparedProfile, prepare_profile
 from .profile import LoadProfile

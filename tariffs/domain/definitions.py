@@ -27,7 +27,8 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .money import ZERO
+from core.money import ZERO
+
 from .schedule import ALL_MONTHS, Schedule, compile_schedule
 from .validation import (
     InvalidTariffDefinition,

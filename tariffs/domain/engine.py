@@ -29,7 +29,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from config.errors import GridlineError
+from core.errors import GridlineError
+from core.money import QUANTITY_STEP, ZERO, amount_from_float, money_round, quantity_from_float
 
 from .definitions import (
     ChargeBasis,
@@ -40,7 +41,6 @@ from .definitions import (
     compiled_schedules,
 )
 from .lines import Line, LineKind, PriceBreakdown, close_period
-from .money import QUANTITY_STEP, ZERO, amount_from_float, money_round, quantity_from_float
 from .periods import BillingCycle, Period, billing_periods
 from .prepared import PreparedProfile, prepare_profile
 from .profile import LoadProfile

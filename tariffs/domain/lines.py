@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .money import ZERO, money_round
+from core.money import ZERO, money_round
+
 from .periods import Period
 
 

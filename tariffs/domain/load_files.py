@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 from .lines import PriceBreakdown
 from .profile import LoadProfile, load_profile_from_series

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 BillingCycle = Literal["month", "quarter"]
 _CYCLE_MONTHS = {"month": 1, "quarter": 3}

@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 from .periods import Period, check_periods, local_day_count, local_month_count
 from .profile import NS_PER_MINUTE, LoadProfile

@@ -10,7 +10,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 NS_PER_MINUTE = 60_000_000_000
 

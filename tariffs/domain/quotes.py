@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from tariffs.models import Product
 
 from .catalogue import tariff_definition, version_active_on

@@ -30,7 +30,7 @@ from datetime import time
 from decimal import Decimal
 from typing import Any
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 from .definitions import (
     BandRate,

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 from .definitions import ChargeBasis, DemandCharge, TariffDefinition, Tier, TierScope
 from .schedule import (

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 
 class InvalidTariffDefinition(GridlineError):

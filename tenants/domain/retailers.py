@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from tenants.models import Domain, Retailer
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")

@@ -7,7 +7,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from config.celery import app
-from config.tasks import RetailerTask
+from core.tasks import RetailerTask
 from market.alerts.domain import alerts_evaluate
 from market.alerts.models import AlertNotice, PriceAlert
 from market.domain.prices import RawPoint, prices_save

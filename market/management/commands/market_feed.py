@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from market.domain.prices import prices_save
 from market.feeds.csv_file import CsvFeed
 from market.feeds.http_json import HttpJsonConfig, HttpJsonFeed

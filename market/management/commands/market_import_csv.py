@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 from market.domain.prices import SaveResult, prices_save
 from market.feeds.csv_file import csv_points
 from market.models import Instrument

@@ -1,7 +1,7 @@
 import json
 from datetime import date
 
-from config.commands import RetailerCommand
+from core.commands import RetailerCommand
 from tariffs.domain.catalogue import urdb_product_export
 
 

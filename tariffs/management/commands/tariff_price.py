@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from config.commands import RetailerCommand
+from core.commands import RetailerCommand
 from tariffs.domain.catalogue import product_price_load
 
 

@@ -3,7 +3,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 from tenant_schemas_celery.task import TenantTask
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 
 class TaskSentWithoutTenant(GridlineError):

@@ -34,8 +34,7 @@ def spot_terms_for_user(*, user, on: date) -> list[SpotTerms]:
     except CustomerNotVisible:
         return []
     contracts = (
-        Contract.objects.filter(customer=customer, active_from__lte=on)
-        .exclude(active_to__lte=on)
+        Contract.objects.active_on(on).filter(customer=customer)
         .exclude(status=ContractStatus.CANCELLED)
         .exclude(tariff_version__isnull=True)
     )

@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 
-from config.errors import GridlineError
+from core.errors import GridlineError
 
 
 class RetailerCommand(BaseCommand):

@@ -2,7 +2,7 @@
 and cap (pure arithmetic)."""
 from decimal import Decimal
 
-from tariffs.domain.my_price import SpotTerms, personal_price, personal_price_message
+from accounts.domain.my_price import SpotTerms, personal_price, personal_price_message
 
 TERMS = SpotTerms(instrument="DA-SOUTH", multiplier=Decimal("0.00086"), adder=Decimal("0.12"),
                   cap=Decimal("0.60"), floor=Decimal("-0.05"), product="Beta Agile",
