@@ -52,7 +52,7 @@ def coefficient_parts(coefficients, *, interval_count: int, interval_starts=None
         member, position = (int(i) for i in np.argwhere(off_grid)[0])
         raise InvalidCoefficients(
             f"coefficient of member row {member} in {interval_label(position, interval_starts)} "
-            f"is {values[member, position]!r}, which has more than six decimals"
+            f"is {float(values[member, position])!r}, which has more than six decimals"
         )
     sums = parts.sum(axis=0)
     wrong = sums != COEFFICIENT_SCALE

@@ -132,7 +132,8 @@ def availability(
     """Intervals with zero output when more than `min_expected_kwh` was expected."""
     _aligned(actual_kwh, expected_kwh)
     starts = _interval_index(actual_kwh.index)
-    expected = (expected_kwh.to_numpy(dtype=np.float64) > min_expected_kwh) & actual_kwh.notna()
+    expected = ((expected_kwh.to_numpy(dtype=np.float64) > min_expected_kwh)
+                & actual_kwh.notna().to_numpy())
     down = expected & (actual_kwh.to_numpy(dtype=np.float64) <= 0)
     outages = []
     run_first = run_last = None
