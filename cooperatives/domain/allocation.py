@@ -140,7 +140,7 @@ def _allocate(*, output, weights, consumption, contract_member, contract_priorit
     members, intervals = weights.shape
     if interval_starts is not None and len(starts_ns(interval_starts)) != len(output):
         raise InvalidAllocationInput(
-            f"{len(starts_ns(interval_starts))} interval starts for {len(output)} intervals"
+            f"{len(interval_starts)} interval starts for {len(output)} intervals"
         )
     if intervals != len(output):
         raise InvalidAllocationInput(
