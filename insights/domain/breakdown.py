@@ -134,7 +134,7 @@ def opening_hours_split(
     """Weekday vs weekend kWh and in vs out of opening hours (local time)."""
     values = _clean(readings)
     local = _local(values, tz)
-    weekend = np.isin(local.dayofweek, WEEKEND_DAYS)
+    weekend = np.isin(local.day_of_week, WEEKEND_DAYS)
     minute = _minute_of_day(local)
     opened, closed = (_minutes(moment) for moment in opening_hours)
     in_hours = ~weekend & (minute >= opened) & (minute < closed)

@@ -29,6 +29,8 @@ MIN_TOTAL_DEGREE_DAYS = 20.0
 # is warmer than 31 °F) differ only by float noise; closer than this counts as a tie. Real
 # competitors differ by far more (1e-4 and up), so this is no rounding of the criterion.
 TIE_TOLERANCE = 1e-12
+# Sums of degree days carry float noise of the same kind: 20 degree days must count as 20.
+DEGREE_DAY_TOLERANCE = 1e-9
 
 KINDS = ("intercept_only", "hdd_only", "cdd_only", "hdd_cdd")
 
@@ -81,7 +83,8 @@ class _DegreeDaySums:
 
     @property
     def enough(self) -> np.ndarray:
-        return (self.non_zero_days >= MIN_NON_ZERO_DAYS) & (self.total >= MIN_TOTAL_DEGREE_DAYS)
+        return ((self.non_zero_days >= MIN_NON_ZERO_DAYS)
+                & (self.total >= MIN_TOTAL_DEGREE_DAYS - DEGREE_DAY_TOLERANCE))
 
 
 @dataclass(frozen=True)

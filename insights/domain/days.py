@@ -121,22 +121,46 @@ LocalDays = ZoneDays | FileOffsetDays
 
 def _first_of_each_instant(instants_ns: np.ndarray, values: np.ndarray):
     """Rows with distinct instants, the first of duplicates kept, sorted by instant."""
-    unique, first = np.unique(instants_ns, return_index=True)
-    return unique, values[first]
+    order = np.argsort(instants_ns, kind="stable")  # stable: duplicates stay in file order
+    ordered = instants_ns[order]
+    first = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    return ordered[first], values[order[first]]
+
+
+def _runs(sorted_values: np.ndarray):
+    """The distinct values of a sorted array, each one's position of first occurrence and
+    its count (a run-length encoding; cheaper than np.unique on sorted data)."""
+    starts = np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
+    counts = np.diff(np.concatenate([starts, [len(sorted_values)]]))
+    return sorted_values[starts], starts, counts
 
 
 def _date_index(dates: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(dates.astype("datetime64[ns]"), name="date")
 
 
-def interval_seconds(instants_ns: np.ndarray) -> int:
-    """The usual interval of a series: the most common gap between distinct starts."""
-    unique = np.unique(instants_ns)
-    if len(unique) < 2:
+def _interval_of_sorted(unique_ns: np.ndarray) -> int:
+    if len(unique_ns) < 2:
         raise InvalidSeries("one reading alone does not tell the interval length; "
                             "give the interval")
-    gaps, counts = np.unique(np.diff(unique), return_counts=True)
+    gaps, _, counts = _runs(np.sort(np.diff(unique_ns)))
     return int(gaps[np.argmax(counts)] // NS_PER_S)
+
+
+def interval_seconds(instants_ns: np.ndarray) -> int:
+    """The usual interval of a series: the most common gap between distinct starts."""
+    return _interval_of_sorted(np.unique(instants_ns))
+
+
+def _per_date(days: LocalDays, instants_ns: np.ndarray, values: np.ndarray):
+    """Sum and count of the values per local date (instants sorted, NaN values dropped)."""
+    present = ~np.isnan(values)
+    local_dates, values = days.dates(instants_ns[present]), values[present]
+    # Nearly always sorted already; not when a clock goes back across midnight.
+    order = np.argsort(local_dates, kind="stable")
+    dates, starts, counts = _runs(local_dates[order])
+    totals = np.add.reduceat(values[order], starts) if len(starts) else np.array([])
+    return dates, totals, counts
 
 
 def daily_usage(
@@ -155,19 +179,29 @@ def daily_usage(
         raise InvalidSeries("kWh readings must be finite and >= 0")
     if len(values) == 0:
         return pd.Series([], index=_date_index(np.array([], "datetime64[D]")), dtype=float)
+    instants_ns, values = _first_of_each_instant(instants_ns, values)
     step_s = (int(interval.total_seconds()) if interval is not None
-              else interval_seconds(instants_ns))
+              else _interval_of_sorted(instants_ns))
     if step_s <= 0:
         raise InvalidSeries("the interval length must be positive")
-    instants_ns, values = _first_of_each_instant(instants_ns, values)
-    present = ~np.isnan(values)
-    dates, inverse = np.unique(days.dates(instants_ns[present]), return_inverse=True)
-    total = np.bincount(inverse, weights=values[present], minlength=len(dates))
-    count = np.bincount(inverse, minlength=len(dates))
+    dates, total, count = _per_date(days, instants_ns, values)
     expected = np.maximum(np.rint(days.day_seconds(dates) / step_s), 1)
     counted = 2 * count > expected
     scaled = total[counted] * expected[counted] / count[counted]
     return pd.Series(scaled, index=_date_index(dates[counted]), name="kwh")
+
+
+def daily_usage_from_counts(
+    *, kwh: np.ndarray, intervals_present: np.ndarray, intervals_in_day: np.ndarray,
+) -> np.ndarray:
+    """The same day rule on per-day totals (e.g. the metering daily rollups, which keep
+    each local day's kWh and interval count): kWh scaled by in-day / present when more
+    than half are present, else NaN. Any array shape (e.g. [customer, day])."""
+    kwh = np.asarray(kwh, dtype=float)
+    present = np.asarray(intervals_present, dtype=float)
+    in_day = np.asarray(intervals_in_day, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(2 * present > in_day, kwh * in_day / present, np.nan)
 
 
 def daily_temperature(*, instants, temperature, days: LocalDays) -> pd.Series:
@@ -179,10 +213,7 @@ def daily_temperature(*, instants, temperature, days: LocalDays) -> pd.Series:
     if len(values) == 0:
         return pd.Series([], index=_date_index(np.array([], "datetime64[D]")), dtype=float)
     instants_ns, values = _first_of_each_instant(instants_ns, values)
-    present = ~np.isnan(values)
-    dates, inverse = np.unique(days.dates(instants_ns[present]), return_inverse=True)
-    total = np.bincount(inverse, weights=values[present], minlength=len(dates))
-    count = np.bincount(inverse, minlength=len(dates))
+    dates, total, count = _per_date(days, instants_ns, values)
     return pd.Series(total / count, index=_date_index(dates), name="temperature")
 
 

@@ -2,9 +2,9 @@
 
 Each customer's typical day (mean kWh per time-of-day slot) is normalised to sum to 1, so
 that segments group shapes (evening peak, daytime business, flat...), not sizes; k-means
-(scikit-learn, fixed random state, so the same data give the same segments) clusters the
-shapes. Segments are numbered from 1 by size (largest first), then by the slot of their
-peak, so numbering does not depend on k-means' internal labels.
+(scikit-learn, fixed random state, rows in customer order, so the same data give the same
+segments) clusters the shapes. Segments are numbered from 1 by size (largest first), then
+by the slot of their peak, so numbering does not depend on k-means' internal labels.
 """
 from __future__ import annotations
 
@@ -74,6 +74,7 @@ def customer_segments(
     `cheapest_product`: optional customer -> code of the product cheapest for them."""
     if segments < 1:
         raise InvalidSegmentation("ask for at least one segment")
+    profiles = profiles.sort_index()  # k-means' start depends on row order; ids fix it
     values = profiles.to_numpy(dtype=float)
     daily = values.sum(axis=1)
     usable = ~np.isnan(values).any(axis=1) & (daily > 0)
@@ -86,6 +87,12 @@ def customer_segments(
         raise InvalidSegmentation(f"{int(usable.sum())} customers with a typical day cannot "
                                   f"make {segments} segments")
     shapes = values[usable] / daily[usable, None]
+    # shapes equal up to float noise (the same profile at another size) are one shape
+    distinct = len(np.unique(np.round(shapes, 9), axis=0))
+    if distinct < segments:
+        raise InvalidSegmentation(f"only {distinct} distinct daily shapes among "
+                                  f"{int(usable.sum())} customers cannot make {segments} "
+                                  "segments")
     kmeans = KMeans(n_clusters=segments, n_init=N_INIT, random_state=RANDOM_STATE)
     raw = kmeans.fit_predict(shapes)
     sizes = np.bincount(raw, minlength=segments)

@@ -28,7 +28,7 @@ def normal_temperatures(*, daily_temperature: pd.Series, period: DateRange) -> p
     by_day = history.groupby([history.index.month, history.index.day]).mean()
     dates = period_dates(period)
     keys = list(zip(dates.month, dates.day, strict=True))
-    normals = by_day.reindex(pd.MultiIndex.from_tuples(keys)).to_numpy(dtype=float)
+    normals = by_day.reindex(pd.MultiIndex.from_tuples(keys)).to_numpy(dtype=float, copy=True)
     leap = [i for i, key in enumerate(keys) if key == (2, 29) and np.isnan(normals[i])]
     if leap:
         around = by_day.reindex(pd.MultiIndex.from_tuples([(2, 28), (3, 1)])).to_numpy(float)
