@@ -85,10 +85,6 @@ class FileOffsetDays:
         change = np.concatenate([[True], offsets[1:] != offsets[:-1]])
         return cls(since_ns=instants[change], offsets_s=offsets[change])
 
-    @property
-    def single_offset(self) -> bool:
-        return len(self.offsets_s) == 1
-
     def offsets_at(self, instants_ns: np.ndarray) -> np.ndarray:
         position = np.searchsorted(self.since_ns, instants_ns, side="right") - 1
         return self.offsets_s[np.clip(position, 0, None)]
@@ -140,16 +136,12 @@ def _date_index(dates: np.ndarray) -> pd.DatetimeIndex:
 
 
 def _interval_of_sorted(unique_ns: np.ndarray) -> int:
+    """The usual interval of a series: the most common gap between distinct starts."""
     if len(unique_ns) < 2:
         raise InvalidSeries("one reading alone does not tell the interval length; "
                             "give the interval")
     gaps, _, counts = _runs(np.sort(np.diff(unique_ns)))
     return int(gaps[np.argmax(counts)] // NS_PER_S)
-
-
-def interval_seconds(instants_ns: np.ndarray) -> int:
-    """The usual interval of a series: the most common gap between distinct starts."""
-    return _interval_of_sorted(np.unique(instants_ns))
 
 
 def _per_date(days: LocalDays, instants_ns: np.ndarray, values: np.ndarray):

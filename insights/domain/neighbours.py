@@ -141,11 +141,13 @@ def _floor_area_step(homes: _Homes, i: int, picked: np.ndarray) -> int:
     return 2
 
 
-def _choose(homes: _Homes, i: int, pools: list[np.ndarray], target: int):
+def _choose(homes: _Homes, i: int, pools, target: int):
     """The neighbours of home i from its pools (same region and heating type; same region,
-    other heating types; other regions), and the widest match step used."""
+    other heating types; other regions; each a function, called only when the earlier ones
+    were too few), and the widest match step used."""
     chosen, widest, count = [], 0, 0
-    for number, pool in enumerate(pools):
+    for number, pool_of in enumerate(pools):
+        pool = pool_of()
         picked = _nearest(homes, i, pool[pool != i], target - count)
         if len(picked):
             chosen.append(picked)
@@ -194,13 +196,12 @@ def neighbour_comparisons(
     neighbours = np.full((n, target), -1)
     widest = np.zeros(n, dtype=int)
     for i in range(n):
-        same_region = regional[region_of[i]]
-        same_kind = kinds[kind_of[i]]
-        pools = [
-            strict[strict_of[i]],
-            same_region[table.heating[same_region] != table.heating[i]],
-            same_kind[table.region[same_kind] != table.region[i]],
-        ]
+        same_region, same_kind = regional[region_of[i]], kinds[kind_of[i]]
+        pools = (
+            lambda i=i: strict[strict_of[i]],
+            lambda i=i, pool=same_region: pool[table.heating[pool] != table.heating[i]],
+            lambda i=i, pool=same_kind: pool[table.region[pool] != table.region[i]],
+        )
         picked, widest[i] = _choose(table, i, pools, target)
         neighbours[i, :len(picked)] = picked
 
