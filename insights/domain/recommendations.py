@@ -147,7 +147,9 @@ def cooling_recommendation(
                        figures={"beta_cdd": model.beta_cdd, "cooling_balance_point": point})
 
 
-def rank_recommendations(candidates: Iterable[Recommendation | None]) -> list[Recommendation]:
+def rank_recommendations(
+    *, candidates: Iterable[Recommendation | None],
+) -> list[Recommendation]:
     """The candidates that save something, most money saved first, then most kWh, then in
     the order of `RecommendationKind` (so the ranking is the same every night)."""
     order = list(RecommendationKind)

@@ -86,9 +86,9 @@ def test_ranking_most_money_first_then_kwh_then_kind():
     switch = tariff_switch_recommendation(current_product="A", current_cost=Decimal("100"),
                                           best_product="B", best_cost=Decimal("0"), days=365)
     moved = load_shift_recommendation(shift=shift("12.00", "4.00"))
-    ranked = rank_recommendations([heating, None, cooling, switch, base, moved])
+    ranked = rank_recommendations(candidates=[heating, None, cooling, switch, base, moved])
     assert [r.kind for r in ranked] == ["load_shift", "base_load", "heating", "tariff_switch",
                                         "cooling"]
     # equal money: more kWh first; equal both: the fixed kind order
-    assert [r.kind for r in rank_recommendations([switch, heating])] == ["heating",
+    assert [r.kind for r in rank_recommendations(candidates=[switch, heating])] == ["heating",
                                                                          "tariff_switch"]
