@@ -1,0 +1,117 @@
+"""The baseline of one customer: sufficiency, the CalTRACK 2.0 fit, reporting figures.
+
+Input is a daily frame (`days.daily_frame`): one row per local date, `kwh` and
+`temperature` (°F), NaN where missing. Only days with both count, in the baseline and in
+the reporting period alike; periods are half-open local dates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.ranges import DateRange
+
+from .caltrack import BaselineModel, fit_baseline_model
+from .days import period_dates
+from .sufficiency import InsufficientData, baseline_reasons
+
+
+@dataclass(frozen=True)
+class PeriodDays:
+    """The days of a period with usage, with temperature and with both."""
+
+    period: DateRange
+    kwh: np.ndarray  # per date of the period, NaN where missing
+    temperature: np.ndarray
+
+    @classmethod
+    def of(cls, daily: pd.DataFrame, period: DateRange) -> PeriodDays:
+        index = period_dates(period)
+        return cls(
+            period=period,
+            kwh=daily["kwh"].reindex(index).to_numpy(dtype=float),
+            temperature=daily["temperature"].reindex(index).to_numpy(dtype=float),
+        )
+
+    @property
+    def valid(self) -> np.ndarray:
+        return ~np.isnan(self.kwh) & ~np.isnan(self.temperature)
+
+    @property
+    def days_with_both(self) -> int:
+        return int(self.valid.sum())
+
+    @property
+    def days_with_usage(self) -> int:
+        return int((~np.isnan(self.kwh)).sum())
+
+    @property
+    def days_with_temperature(self) -> int:
+        return int((~np.isnan(self.temperature)).sum())
+
+    @property
+    def observed_kwh(self) -> float:
+        return float(self.kwh[self.valid].sum())
+
+
+@dataclass(frozen=True)
+class BaselineFit:
+    """The fitted model (None when no day has both usage and temperature) and, when the
+    baseline is insufficient, why. An insufficient baseline's model is for diagnosis only:
+    no figure shown to a customer may come from it."""
+
+    model: BaselineModel | None
+    days: int
+    observed_kwh: float
+    insufficient: tuple[str, ...] = ()
+
+    @property
+    def sufficient(self) -> bool:
+        return not self.insufficient and self.model is not None
+
+    def usable_model(self) -> BaselineModel:
+        """The model, or InsufficientData with the reasons."""
+        if not self.sufficient:
+            raise InsufficientData("; ".join(self.insufficient) or "no baseline model")
+        return self.model
+
+
+def baseline_fit(*, daily: pd.DataFrame, period: DateRange) -> BaselineFit:
+    """Fit the baseline over `period` and say whether it is sufficient."""
+    days = PeriodDays.of(daily, period)
+    reasons = baseline_reasons(
+        period=period, days_with_usage=days.days_with_usage,
+        days_with_temperature=days.days_with_temperature, days_with_both=days.days_with_both,
+    )
+    model = None
+    if days.days_with_both:
+        model = fit_baseline_model(kwh=days.kwh, temperature_f=days.temperature)
+    return BaselineFit(model=model, days=days.days_with_both, observed_kwh=days.observed_kwh,
+                       insufficient=tuple(reasons))
+
+
+@dataclass(frozen=True)
+class ReportingFigures:
+    """Observed and predicted usage over the reporting days with both usage and
+    temperature; savings = predicted - observed."""
+
+    days: int
+    observed_kwh: float
+    predicted_kwh: float
+
+    @property
+    def savings_kwh(self) -> float:
+        return self.predicted_kwh - self.observed_kwh
+
+
+def reporting_figures(
+    *, model: BaselineModel, daily: pd.DataFrame, period: DateRange,
+) -> ReportingFigures:
+    days = PeriodDays.of(daily, period)
+    valid = days.valid
+    return ReportingFigures(
+        days=int(valid.sum()), observed_kwh=days.observed_kwh,
+        predicted_kwh=float(model.predict(days.temperature[valid]).sum()),
+    )
