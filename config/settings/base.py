@@ -91,6 +91,8 @@ LOGIN_REDIRECT_URL = "portal:account"
 LOGOUT_REDIRECT_URL = "portal:login"
 
 MIDDLEWARE = [
+    # /healthz answers on any host (load balancers probe by address), before routing.
+    "config.ops.middleware.HealthCheckMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
