@@ -51,12 +51,15 @@ def print_welcome(env, port):
         lines += [
             f"  {info['name']} ({slug})",
             f"    Portal        {info['url']}  (customers: {customers}; password {password})",
-            f"    Staff admin   {info['admin']}  ({info['staff']['username']} / {password})",
+            f"    Staff admin   {info['admin']}  ({info['staff']['username']} / {password}: "
+            f"sales staff; {info['administrator']['username']} / {password}: administrator)",
             f"    Partner API   {info['api']}  "
             f"(docs {info['api']}docs/, schema {info['api']}schema/)",
             f"    Token         POST {info['partner']['token_url']} grant_type=client_credentials "
             f"client_id={info['partner']['client_id']} "
             f"client_secret={info['partner']['client_secret']}",
+            f"    Partner reads consumption of {info['partner']['consent']['customer']} "
+            "(consent seeded; customers grant and revoke it in the portal)",
             "",
         ]
     lines.append("  All logins as JSON: .venv/bin/python manage.py demo_credentials")

@@ -243,6 +243,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A new retailer's first login, its administrator (tenants does not import accounts).
+GRIDLINE_RETAILER_FIRST_USER = "accounts.domain.staff_roles.retailer_administrator_create"
+
 # Demo data: the domain suffix for retailer hosts ("alpha" + ".localhost").
 GRIDLINE_HOST_SUFFIX = env("GRIDLINE_HOST_SUFFIX", "localhost")
 

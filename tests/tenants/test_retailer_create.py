@@ -37,7 +37,8 @@ def test_operator_creates_a_retailer_from_the_admin(operator):
     assert _schema_exists("gamma")
     with schema_context("gamma"):
         gina = User.objects.get(username="gina")
-        assert gina.role == "STAFF" and gina.is_staff
+        assert gina.role == "ADMINISTRATOR" and gina.is_staff and not gina.is_superuser
+        assert list(gina.groups.values_list("name", flat=True)) == ["Administrators"]
     gamma = host_client("gamma.localhost")
     assert login_admin(gamma, "gina", "gamma-pass-123").status_code == 302
     assert gamma.get("/admin/accounts/customer/").status_code == 200
