@@ -1,4 +1,4 @@
-"""Portal: a customer's own consumption as charts (day, month, year)."""
+"""Portal: a customer's own consumption as charts (day, month, year), with its cost."""
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -6,13 +6,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.domain.costs import consumption_cost
 from metering.domain.access import meters_visible_to
 from metering.domain.charts import VIEWS, consumption_chart
 
 
 @login_required
 def my_consumption(request):
-    meters = list(meters_visible_to(user=request.user).order_by("serial"))
+    meters = list(meters_visible_to(user=request.user).select_related("meter_point__premise")
+                  .order_by("serial"))
     if not meters:
         raise Http404("This login has no meters.")
     serial = request.GET.get("meter", meters[0].serial)
@@ -27,6 +29,11 @@ def my_consumption(request):
     except ValueError:
         anchor = timezone.localdate()
     chart = consumption_chart(meter=meter, view=view, anchor=anchor)
+    cost = consumption_cost(
+        customer=meter.meter_point.premise.customer, meter_point_id=meter.meter_point_id,
+        import_kwh=chart.import_kwh, interval=chart.interval, start=chart.period_from,
+        end=chart.period_to) if chart.bars else None
     return render(request, "metering/consumption.html", {
-        "meters": meters, "meter": meter, "chart": chart, "views": VIEWS, "anchor": anchor,
+        "meters": meters, "meter": meter, "chart": chart, "spec": chart.spec(),
+        "cost": cost, "views": VIEWS, "anchor": anchor,
     })

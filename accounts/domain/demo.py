@@ -28,7 +28,11 @@ from accounts.models import (
 from accounts.users.models import Role
 from tariffs.domain.catalogue import tariff_version_create, version_active_on
 from tariffs.models import Product
-from tenants.domain.retailers import platform_tenant_ensure, retailer_create
+from tenants.domain.retailers import (
+    platform_tenant_ensure,
+    retailer_brand_set,
+    retailer_create,
+)
 from tenants.models import Retailer
 
 DEMO_PASSWORD = "gridline-demo"
@@ -37,12 +41,14 @@ OPERATOR_USERNAME = "operator"
 DEMO_RETAILERS = {
     "alpha": {
         "name": "Alpha Energy",
+        "colour": "#0b7a53",
         "household": ("alice", "Alice Archer", "residential", "North"),
         "household_product": "ALPHA-FLEX",
         "enterprise": (("carol", "dave"), "Acme Bakeries Ltd", "sme", "North"),
     },
     "beta": {
         "name": "Beta Power",
+        "colour": "#1f5fbf",
         "household": ("bob", "Bob Baker", "residential", "South"),
         # bob is on the dynamic tariff: the live market page shows him his own price.
         "household_product": "BETA-AGILE",
@@ -95,6 +101,8 @@ def demo_seed(*, host_suffix: str, today: date) -> dict:
                 staff_password=DEMO_PASSWORD,
             )
             created.append(slug)
+        retailer_brand_set(retailer=Retailer.objects.get(schema_name=slug),
+                           colour=spec["colour"])
         with schema_context(slug):
             _seed_retailer(slug=slug, spec=spec, today=today)
     return {"created": created, "retailers": list(DEMO_RETAILERS)}

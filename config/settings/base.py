@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.portal.portal_shell",
             ],
         },
     },
@@ -151,6 +152,9 @@ CHANNEL_LAYERS = {
 # the tariffs app for their terms through these (market imports no tenant app).
 MARKET_PERSONAL_PRICE_TERMS = "tariffs.domain.my_price.spot_terms_for_user"
 MARKET_PERSONAL_PRICE_MESSAGE = "tariffs.domain.my_price.personal_price_message"
+# The tariffs page prices the customer's recent readings, which the metering app holds
+# (tariffs and accounts do not import metering).
+PORTAL_CONSUMPTION_PROFILE = "metering.domain.profiles.customer_recent_profile"
 CHANNEL_LAYERS["market"] = {
     "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
     "CONFIG": CHANNEL_LAYERS["default"]["CONFIG"],
@@ -232,6 +236,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.package_static.PackageFileFinder",
+]
+# Front-end libraries come from Python packages that pyproject.toml installs: Plotly's
+# JavaScript ships in the `plotly` wheel (the one charting library of every page).
+PACKAGE_STATIC_FILES = {
+    "vendor/plotly.min.js": ("plotly", "package_data/plotly.min.js"),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

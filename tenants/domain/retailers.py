@@ -78,3 +78,12 @@ def platform_tenant_ensure(*, host: str) -> Retailer:
         domain=host, defaults={"tenant": platform, "is_primary": True}
     )
     return platform
+
+
+def retailer_brand_set(*, retailer: Retailer, colour: str) -> Retailer:
+    """Set the retailer's portal colour (#rrggbb)."""
+    if not re.match(r"^#[0-9a-fA-F]{6}$", colour):
+        raise UnableToCreateRetailer(f"{colour!r} is not a colour like #0b7a53.")
+    Retailer.objects.filter(pk=retailer.pk).update(brand_colour=colour)
+    retailer.brand_colour = colour
+    return retailer
