@@ -151,7 +151,7 @@ CHANNEL_LAYERS = {
 # Customers on dynamic tariffs see their own price on the live page: the market app asks
 # the tariffs app for their terms through these (market imports no tenant app).
 MARKET_PERSONAL_PRICE_TERMS = "tariffs.domain.my_price.spot_terms_for_user"
-MARKET_PERSONAL_PRICE_MESSAGE = "tariffs.domain.my_price.personal_price_message"
+MARKET_PERSONAL_PRICE_MESSAGE = "tariffs.domain.spot_outlook.price_outlook_message"
 # The tariffs page prices the customer's recent readings, which the metering app holds
 # (tariffs and accounts do not import metering).
 PORTAL_CONSUMPTION_PROFILE = "metering.domain.profiles.customer_recent_profile"
