@@ -1,5 +1,5 @@
 """Portal: a customer's own consumption as charts (day, month, year), with its cost."""
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -29,11 +29,18 @@ def my_consumption(request):
     except ValueError:
         anchor = timezone.localdate()
     chart = consumption_chart(meter=meter, view=view, anchor=anchor)
-    cost = consumption_cost(
-        customer=meter.meter_point.premise.customer, meter_point_id=meter.meter_point_id,
-        import_kwh=chart.import_kwh, interval=chart.interval, start=chart.period_from,
-        end=chart.period_to) if chart.bars else None
+    cost = None
+    if chart.bars:
+        # The days that have readings: a month still running is priced up to its last
+        # reading, not with standing charges for days to come.
+        start, end = chart.reading_days
+        cost = consumption_cost(
+            customer=meter.meter_point.premise.customer, meter_point_id=meter.meter_point_id,
+            import_kwh=chart.import_kwh, interval=chart.interval, start=start, end=end)
     return render(request, "metering/consumption.html", {
         "meters": meters, "meter": meter, "chart": chart, "spec": chart.spec(),
-        "cost": cost, "views": VIEWS, "anchor": anchor,
+        "cost": cost, "views": VIEWS,
+        # The days priced, last one included (as a customer reads dates).
+        "cost_days": (chart.reading_days[0], chart.reading_days[1] - timedelta(days=1))
+        if chart.bars else None, "anchor": anchor,
     })

@@ -43,21 +43,49 @@ class Chart:
     period_to: datetime
     interval: timedelta
     import_kwh: pd.Series  # kWh per interval start (UTC), for pricing
+    time_zone: str = "Europe/London"
+
+    @property
+    def reading_days(self) -> tuple[datetime, datetime]:
+        """[first local midnight, last local midnight + 1 day) of the days with readings."""
+        tz = ZoneInfo(self.time_zone)
+        first = self.import_kwh.index[0].tz_convert(tz).date()
+        last = self.import_kwh.index[-1].tz_convert(tz).date()
+        return _local_midnight(first, tz), _local_midnight(last + timedelta(days=1), tz)
 
     def spec(self) -> dict:
-        """The chart for static/portal/charts.js: measured and estimated kWh, stacked."""
-        x_title = {"day": "Time of day (half-hours, local time)", "month": "Day",
+        """The chart for static/portal/charts.js: measured and estimated kWh, stacked; a
+        month shows every day and a year every month, with or without readings."""
+        x_title = {"day": "Time of day (local time)", "month": "Day",
                    "year": "Month"}[self.view]
+        by_label = {bar.label: bar for bar in self.bars}
+        labels = ([bar.label for bar in self.bars] if self.view == "day"
+                  else _labels(self.view, self.period_from, self.period_to))
+
+        def values(kwh_of):
+            return [float(kwh_of(by_label[label])) or None if label in by_label else None
+                    for label in labels]
+
         return {
             "kind": "bar", "stacked": True, "xType": "category", "xTitle": x_title,
-            "yTitle": "Energy used", "unit": "kWh",
-            "x": [bar.label for bar in self.bars],
+            "yTitle": "Energy used", "unit": "kWh", "x": labels,
             "series": [
-                {"name": "Measured", "y": [float(bar.measured_kwh) for bar in self.bars]},
-                {"name": "Estimated", "estimated": True,
-                 "y": [float(bar.estimated_kwh) for bar in self.bars]},
+                {"name": "Measured", "y": values(lambda bar: bar.measured_kwh)},
+                {"name": "Estimated (reading missing)", "estimated": True,
+                 "y": values(lambda bar: bar.estimated_kwh)},
             ],
         }
+
+
+def _labels(view: str, period_from: datetime, period_to: datetime) -> list[str]:
+    """Every day (month view) or month (year view) label of the period, in order."""
+    labels, day = [], period_from.date()
+    while day < period_to.date():
+        label = _label(view, datetime(day.year, day.month, day.day))
+        if not labels or labels[-1] != label:
+            labels.append(label)
+        day += timedelta(days=1)
+    return labels
 
 
 def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -111,4 +139,5 @@ def consumption_chart(*, meter, view: str, anchor: date,
                  total_kwh=sum((bar.kwh for bar in bars), ZERO),
                  estimated_kwh=sum((bar.estimated_kwh for bar in bars), ZERO),
                  previous_date=previous, next_date=following, period_from=period_from,
-                 period_to=period_to, interval=interval, import_kwh=import_kwh)
+                 period_to=period_to, interval=interval, import_kwh=import_kwh,
+                 time_zone=time_zone)

@@ -26,7 +26,7 @@
   function draw(chart) {
     var points = chart.points, figure = chart.figure;
     var spec = { xType: "time", xTitle: "Time", yTitle: "Price", unit: figure.dataset.unit,
-                 height: 240, valueFormat: ",.2f", rangemode: chart.mode === "curve" ? "tozero" : "normal" };
+                 height: 240, nticks: 4, valueFormat: ",.2f", rangemode: chart.mode === "curve" ? "tozero" : "normal" };
     if (chart.mode === "curve") {
       var cheap = chart.cheapest;
       var inWindow = function (p) { return cheap && p.t >= cheap.from && p.t < cheap.to; };
@@ -34,7 +34,7 @@
       spec.x = points.map(function (p) { return p.t; });
       spec.series = [
         { name: "Hourly price", y: points.map(function (p) { return inWindow(p) ? null : p.v; }), colour: "#9fb3c8" },
-        { name: "Cheapest " + board.cheapest_hours + " hours", y: points.map(function (p) { return inWindow(p) ? p.v : null; }) },
+        { name: "Cheapest " + board.cheapest_hours + " hours", colour: "brand", y: points.map(function (p) { return inWindow(p) ? p.v : null; }) },
       ];
       var note = figure.querySelector(".market-note");
       if (note && cheap) {
@@ -81,7 +81,7 @@
       interval.textContent = now ? ", " + clock(now.interval_start) + "–" + clock(now.interval_end) : "";
       card.dataset.updates = String(Number(card.dataset.updates || 0) + 1);
       window.GridlineCharts.render(card.querySelector('[data-testid="my-price-chart"]'), {
-        kind: "bar", xType: "time", xTitle: "Starts at (each bar: one " + message.interval_wording + ")",
+        kind: "bar", xType: "time", nticks: 8, xTitle: "Starts at (each bar: one " + message.interval_wording + ")",
         yTitle: "Your price", unit: message.unit, height: 240, valueFormat: ",.4f", rangemode: "normal",
         x: message.next.map(function (p) { return p.interval_start; }),
         series: [{ name: "Your price per " + message.interval_wording + " (before VAT)",

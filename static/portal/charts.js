@@ -34,8 +34,9 @@
     var when = spec.xType === "time" ? "%{x|%d %b %H:%M}" : "%{x}";
     return spec.series.map(function (series, index) {
       var kind = series.kind || spec.kind;
-      var colour = series.colour || (series.estimated ? estimated : index === 0 ? brand :
-        ["#5b6775", "#8e44ad", "#c0392b", "#2980b9"][index % 4]);
+      var colour = series.colour === "brand" ? brand : series.colour ||
+        (series.estimated ? estimated : index === 0 ? brand :
+         ["#5b6775", "#8e44ad", "#c0392b", "#2980b9"][index % 4]);
       var trace = {
         name: series.name, x: series.x ? (spec.xType === "time" ? series.x.map(localTime) : series.x) : x,
         y: series.y, type: kind === "line" ? "scatter" : "bar",
@@ -44,7 +45,10 @@
       };
       if (trace.type === "bar") {
         trace.marker = { color: colour };
-        if (series.estimated) { trace.marker.pattern = { shape: "/", fgcolor: "#fff", size: 6 }; }
+        if (series.estimated) {
+          trace.marker.pattern = { shape: "/", bgcolor: colour, fgcolor: "#ffffff", size: 6,
+                                   solidity: 0.3, fillmode: "replace" };
+        }
       } else {
         trace.mode = series.mode || "lines";
         trace.line = { color: colour, width: 2, dash: series.dash || "solid",
@@ -57,14 +61,15 @@
   function layout(spec) {
     return {
       height: spec.height || 320,
-      margin: { l: 56, r: 12, t: 12, b: 56 },
+      margin: { l: 56, r: 12, t: 30, b: 48 },
       barmode: spec.stacked ? "stack" : "group",
       bargap: 0.15,
       hovermode: "x unified",
       showlegend: true,
-      legend: { orientation: "h", x: 0, y: -0.22, yanchor: "top" },
+      // Above the plot: below it, it would collide with the time axis's labels.
+      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom", traceorder: "normal" },
       xaxis: { title: { text: spec.xTitle || "" }, type: spec.xType === "time" ? "date" : "category",
-               automargin: true, tickangle: 0, nticks: 12, fixedrange: true },
+               automargin: true, tickangle: 0, nticks: spec.nticks || 8, fixedrange: true },
       yaxis: { title: { text: (spec.yTitle || "") + (spec.unit ? " (" + spec.unit + ")" : "") },
                automargin: true, zeroline: true, fixedrange: true, rangemode: spec.rangemode || "tozero" },
       font: { family: "system-ui, -apple-system, Segoe UI, sans-serif", size: 12,
