@@ -25,8 +25,12 @@ def portal_navigation(path: str) -> list[dict]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue  # a slot for pages that are not there yet
-        items.append({"key": key, "label": label, "url": url,
-                      "active": url != "/" and path.startswith(url)})
+        items.append({"key": key, "label": label, "url": url, "active": False})
+    # The page's own entry is the longest URL its path starts with (/account/sharing/ is
+    # "Data sharing", not "Account").
+    matches = [item for item in items if item["url"] != "/" and path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items
 
 
