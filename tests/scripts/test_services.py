@@ -12,7 +12,7 @@ import time
 import psutil
 import redis
 
-from tests.conftest import ROOT, wait_for
+from tests.conftest import ROOT, ctrl_c_enabled, wait_for
 
 WAIT = "import os, time; print(os.environ['REDIS_URL'], flush=True); time.sleep(120)"
 
@@ -25,7 +25,7 @@ def _start(data_dir, **popen):
         [sys.executable, str(ROOT / "scripts" / "services.py"), "run", "--",
          sys.executable, "-c", WAIT],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True, **popen,
+        start_new_session=True, preexec_fn=ctrl_c_enabled, **popen,
     )
 
 

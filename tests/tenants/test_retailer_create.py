@@ -4,6 +4,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from accounts.users.models import User
+from config.errors import GridlineError
 from tenants.domain.retailers import UnableToCreateRetailer, retailer_create
 from tenants.models import Domain, Retailer
 from tests.conftest import host_client, login
@@ -70,7 +71,7 @@ def test_customers_and_operators_see_different_admins(db):
 
 
 def test_a_failed_creation_leaves_no_row_domain_or_schema(db):
-    with pytest.raises(ValueError):
+    with pytest.raises(GridlineError, match="needs a username"):
         retailer_create(slug="epsilon", name="Epsilon", host="epsilon.localhost",
                         staff_username="", staff_email="e@e.invalid", staff_password="x")
     assert not Retailer.objects.filter(schema_name="epsilon").exists()
