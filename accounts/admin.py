@@ -27,6 +27,10 @@ from accounts.models import (
 from config.admin import ReadOnlyAdmin
 
 
+def tariff_label(version) -> str:
+    return f"{version.product.name} (from {version.active_from:%d %b %Y})" if version else "—"
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Records who opened or changed a customer's data through the admin."""
 
@@ -77,11 +81,24 @@ class CustomerUserInline(admin.TabularInline):
 
 
 class ContractInline(admin.TabularInline):
+    """The customer's contracts at a glance, each with its tariff; they are made and
+    changed on the contract's own page (one form, one write path), so the row stays
+    narrow enough for a 1280 px window."""
+
     model = Contract
     extra = 0
-    fields = ["meter_point", "account", "tariff_version", "active_from", "active_to",
-              "settlement", "payment", "status"]
-    autocomplete_fields = ["meter_point", "account"]
+    fields = ["meter_point", "tariff", "active_from", "active_to", "settlement", "payment",
+              "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Tariff")
+    def tariff(self, obj):
+        return tariff_label(obj.tariff_version)
 
 
 @admin.register(Customer)
@@ -144,9 +161,7 @@ class ContractAdmin(AuditedAdmin):
 
     @admin.display(description="Tariff", ordering="tariff_version__product__name")
     def tariff(self, obj):
-        version = obj.tariff_version
-        return f"{version.product.name} (from {version.active_from:%d %b %Y})" if version \
-            else "—"
+        return tariff_label(obj.tariff_version)
 
 
 class ConsentForm(forms.ModelForm):
