@@ -8,14 +8,14 @@ PYTEST_ARGS ?=
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/pip install -q -e .
+	$(VENV)/bin/pip install -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(VENV)/bin/pip install -q -e '.[dev]'
+	$(VENV)/bin/pip install -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed

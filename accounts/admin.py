@@ -1,8 +1,16 @@
 """The retailer's admin for sales staff: customers, premises, meter points, contracts."""
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.utils import timezone
 
 from accounts.domain.audit import audit_record
+from accounts.domain.consents import (
+    UnableToChangeConsent,
+    consent_grant,
+    consent_revoke,
+    partners_available,
+)
+from accounts.domain.self_service import UnableToDecideSwitch, tariff_switch_decide
 from accounts.models import (
     Account,
     AuditAction,
@@ -14,8 +22,13 @@ from accounts.models import (
     CustomerUser,
     MeterPoint,
     Premise,
+    TariffSwitchRequest,
 )
 from core.admin import ReadOnlyAdmin
+
+
+def tariff_label(version) -> str:
+    return f"{version.product.name} (from {version.active_from:%d %b %Y})" if version else "—"
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -68,11 +81,24 @@ class CustomerUserInline(admin.TabularInline):
 
 
 class ContractInline(admin.TabularInline):
+    """The customer's contracts at a glance, each with its tariff; they are made and
+    changed on the contract's own page (one form, one write path), so the row stays
+    narrow enough for a 1280 px window."""
+
     model = Contract
     extra = 0
-    fields = ["meter_point", "account", "active_from", "active_to", "settlement", "payment",
+    fields = ["meter_point", "tariff", "active_from", "active_to", "settlement", "payment",
               "status"]
-    autocomplete_fields = ["meter_point", "account"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Tariff")
+    def tariff(self, obj):
+        return tariff_label(obj.tariff_version)
 
 
 @admin.register(Customer)
@@ -124,23 +150,116 @@ class AccountAdmin(AuditedAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(AuditedAdmin):
-    list_display = ["id", "customer", "meter_point", "active_from", "active_to", "settlement",
-                    "payment", "status"]
+    list_display = ["id", "customer", "meter_point", "tariff", "active_from", "active_to",
+                    "settlement", "payment", "status"]
     list_filter = ["status", "settlement", "payment", "active_from"]
     search_fields = ["customer__name", "customer__reference", "meter_point__identifier",
                      "account__number"]
     autocomplete_fields = ["customer", "account", "meter_point"]
-    list_select_related = ["customer", "meter_point"]
+    list_select_related = ["customer", "meter_point", "tariff_version__product"]
     date_hierarchy = "active_from"
+
+    @admin.display(description="Tariff", ordering="tariff_version__product__name")
+    def tariff(self, obj):
+        return tariff_label(obj.tariff_version)
+
+
+class ConsentForm(forms.ModelForm):
+    """The partner is chosen from the retailer's OAuth clients, the customer by search."""
+
+    client_id = forms.ChoiceField(label="Partner")
+
+    class Meta:
+        model = Consent
+        fields = ["customer", "client_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_id"].choices = [
+            (p["client_id"], f"{p['name']} ({p['client_id']})") for p in partners_available()]
 
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
+    """Staff record a consent a customer gave them (e.g. on the phone); the change goes
+    through accounts/domain/consents.py like the portal's, audited."""
+
+    form = ConsentForm
     list_display = ["customer", "client_id", "granted_at", "revoked_at"]
     list_filter = ["client_id"]
-    search_fields = ["customer__reference", "client_id"]
-    raw_id_fields = ["customer"]
+    search_fields = ["customer__reference", "customer__name", "client_id"]
+    autocomplete_fields = ["customer"]
     list_select_related = ["customer"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["customer", "client_id", "granted_at", "revoked_at"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        granted = consent_grant(customer=form.cleaned_data["customer"],
+                                client_id=form.cleaned_data["client_id"], at=timezone.now(),
+                                channel=AuditChannel.ADMIN, actor_user=request.user)
+        obj.pk = granted.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record stays; revoke ends it
+
+    @admin.action(description="Revoke the selected consents now", permissions=["change"])
+    def revoke(self, request, queryset):
+        now = timezone.now()
+        done = 0
+        for consent in queryset.filter(revoked_at__isnull=True).select_related("customer"):
+            try:
+                done += consent_revoke(customer=consent.customer, client_id=consent.client_id,
+                                       at=now, channel=AuditChannel.ADMIN,
+                                       actor_user=request.user)
+            except UnableToChangeConsent as exc:
+                self.message_user(request, exc.detail, messages.WARNING)
+        self.message_user(request, f"{done} consent(s) revoked.")
+
+
+@admin.register(TariffSwitchRequest)
+class TariffSwitchRequestAdmin(ReadOnlyAdmin):
+    """Requests to move a contract to another product (from the portal, staff or advice).
+    Staff accept or decline them here; the new contract is made as a contract."""
+
+    list_display = ["requested_at", "customer", "contract", "current_tariff",
+                    "requested_product", "source", "status", "decided_at", "decided_by"]
+    list_filter = ["status", "source", "requested_product"]
+    search_fields = ["customer__name", "customer__reference",
+                     "contract__meter_point__identifier"]
+    list_select_related = ["customer", "contract__meter_point", "requested_product",
+                           "contract__tariff_version__product", "decided_by"]
+    actions = ["accept", "decline"]
+
+    @admin.display(description="Current tariff")
+    def current_tariff(self, obj):
+        version = obj.contract.tariff_version
+        return version.product.name if version else "—"
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("accounts.change_tariffswitchrequest")
+
+    def _decide(self, request, queryset, accept):
+        done = 0
+        for switch in queryset.order_by("pk"):
+            try:
+                tariff_switch_decide(request=switch, accept=accept, at=timezone.now(),
+                                     actor_user=request.user)
+                done += 1
+            except UnableToDecideSwitch as exc:
+                self.message_user(request, f"{switch}: {exc.detail}", messages.WARNING)
+        self.message_user(request, f"{done} request(s) {'accepted' if accept else 'declined'}.")
+
+    @admin.action(description="Accept the selected requests", permissions=["change"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description="Decline the selected requests", permissions=["change"])
+    def decline(self, request, queryset):
+        self._decide(request, queryset, False)
 
 
 @admin.register(AuditEvent)

@@ -233,3 +233,48 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} → {self.client_id}"
+
+
+class SwitchRequestStatus(models.TextChoices):
+    OPEN = "OPEN", "Open"
+    ACCEPTED = "ACCEPTED", "Accepted"
+    DECLINED = "DECLINED", "Declined"
+
+
+class SwitchRequestSource(models.TextChoices):
+    PORTAL = "PORTAL", "Customer, in the portal"
+    STAFF = "STAFF", "Staff"
+    INSIGHTS = "INSIGHTS", "Savings advice"
+
+
+class TariffSwitchRequest(models.Model):
+    """A request to move a contract to another product: the customer asks in the portal
+    (or advice suggests it); staff accept or decline it in the admin."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE,
+                                 related_name="switch_requests")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE,
+                                 related_name="switch_requests")
+    requested_product = models.ForeignKey("tariffs.Product", on_delete=models.PROTECT,
+                                          related_name="switch_requests")
+    source = models.CharField(max_length=10, choices=SwitchRequestSource.choices)
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=SwitchRequestStatus.choices,
+                              default=SwitchRequestStatus.OPEN)
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "requested_product"],
+                condition=Q(status="OPEN"), name="switch_request_one_open_per_product"),
+            models.CheckConstraint(condition=Q(status__in=SwitchRequestStatus.values),
+                                   name="switch_request_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.contract} → {self.requested_product_id} ({self.status})"

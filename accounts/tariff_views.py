@@ -1,10 +1,15 @@
-"""Portal: the tariffs a customer can choose, with a plain price summary."""
+"""Portal: the tariffs a customer can choose, with a plain price summary and what the
+customer's own recent consumption would have cost on each (their current one marked)."""
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.domain.access import CustomerNotVisible, customer_of_login
+from accounts.domain.costs import contract_in_force, offers_priced
+from tariffs.domain.intervals import interval_wording
 from tariffs.domain.offers import offers_for_customer
 
 
@@ -14,5 +19,33 @@ def offered_tariffs(request):
         customer = customer_of_login(user=request.user)
     except CustomerNotVisible:
         raise Http404("This login has no customer account.") from None
-    offers = offers_for_customer(customer=customer, today=timezone.localdate())
-    return render(request, "tariffs/offered.html", {"customer": customer, "offers": offers})
+    today = timezone.localdate()
+    offers = offers_for_customer(customer=customer, today=today)
+    # The readings belong to the metering app, which sits above this one: it is named in
+    # settings rather than imported.
+    profile = import_string(settings.PORTAL_CONSUMPTION_PROFILE)(customer=customer,
+                                                                  today=today)
+    current, current_contract = set(), None
+    costs = {}
+    if profile is not None:
+        costs = offers_priced(customer=customer, offers=offers, import_kwh=profile.import_kwh,
+                              interval=profile.interval, start=profile.period_from,
+                              end=profile.period_to)
+        for meter_point_id in profile.meter_point_ids:
+            contract = contract_in_force(customer=customer, meter_point_id=meter_point_id,
+                                         on=today)
+            if contract is not None:
+                current.add(contract.tariff_version.product_id)
+                current_contract = current_contract or contract
+    for offer in offers:
+        offer["cost"] = costs.get(offer["product"].code)
+        offer["current"] = offer["product"].pk in current
+    priced = [o["cost"].total_inc_tax for o in offers
+              if getattr(o["cost"], "total_inc_tax", None) is not None]
+    for offer in offers:
+        offer["cheapest"] = bool(priced) and getattr(
+            offer["cost"], "total_inc_tax", None) == min(priced)
+    return render(request, "tariffs/offered.html", {
+        "customer": customer, "offers": offers, "profile": profile,
+        "current_contract": current_contract,
+        "interval_wording": interval_wording()})

@@ -8,7 +8,7 @@ On a retailer host the connection also joins that retailer's groups (the schema 
 the name), so a retailer's own messages never reach another retailer's browsers.
 The tenancy middleware has already refused foreign origins and unknown hosts.
 """
-import json
+from datetime import timedelta
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from market.domain.board import market_minutes, points_between, real_time_companions
 from market.domain.prices import latest_point, tick_payload
 from market.domain.publish import (
     LAYER_ALIAS,
@@ -28,6 +29,7 @@ from market.fanout import local_fanout
 from market.models import Instrument
 
 MAX_SUBSCRIPTIONS = 50
+OUTLOOK_HOURS = 12  # a dynamic-tariff customer sees their price now and this far ahead
 
 
 class MarketConsumer(AsyncJsonWebsocketConsumer):
@@ -35,6 +37,9 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         self.subscribed: set[str] = set()
+        self.public: set[str] = set()  # what the browser asked for (not only followed for it)
+        self.personal: dict = {}
+        self.companions: dict = {}
         self.private_groups: list[str] = []
         schema_name = self.scope["schema_name"]
         if schema_name != get_public_schema_name():
@@ -46,12 +51,16 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
         for group in self.private_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        # A customer on a dynamic tariff also gets their own price with every tick of its
-        # instrument, computed here from terms loaded in their retailer's schema.
+        # A customer on a dynamic tariff also gets their own price now and for the next
+        # hours, computed here from terms loaded in their retailer's schema: again with
+        # every tick of the tariff's instrument and of the real-time price of its zone
+        # (which keeps "now" moving between day-ahead publications).
         self.personal = await self._personal_terms()
-        for code in self.personal:
+        self.companions = await self._companions()
+        for code in [*self.personal, *self.companions]:
             await local_fanout().add(code=code, consumer=self)
             self.subscribed.add(code)
+        await self._send_outlooks(list(self.personal))
 
     @database_sync_to_async
     def _personal_terms(self) -> dict:
@@ -67,17 +76,40 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
             personal.setdefault(term.instrument, []).append(term)
         return personal
 
+    @database_sync_to_async
+    def _companions(self) -> dict:
+        if not self.personal:
+            return {}
+        with schema_context(get_public_schema_name()):
+            return real_time_companions(codes=list(self.personal))
+
     async def market_tick(self, message):
         """A public tick from this process's fan-out; plus the customer's own price."""
-        await self.send(text_data=message["text"])
-        terms = self.personal.get(message["instrument"])
-        if terms:
-            tick = json.loads(message["text"])
-            for term in terms:
-                await self.send_json(self._price_message(term=term, tick=tick))
+        code = message["instrument"]
+        if code in self.personal or not self.companions.get(code) or code in self.public:
+            await self.send(text_data=message["text"])
+        if code in self.personal:
+            await self._send_outlooks([code])
+        elif code in self.companions:
+            await self._send_outlooks(self.companions[code])
 
-    def _price_message(self, *, term, tick):
-        return import_string(settings.MARKET_PERSONAL_PRICE_MESSAGE)(terms=term, tick=tick)
+    async def _send_outlooks(self, codes):
+        for payload in await self._outlooks(codes):
+            await self.send_json(payload)
+
+    @database_sync_to_async
+    def _outlooks(self, codes) -> list[dict]:
+        # The day-ahead points are read again each time: a batch of them is published as
+        # one tick (its newest point), so the tick alone does not carry them all.
+        now = timezone.now()
+        build = import_string(settings.MARKET_PERSONAL_PRICE_MESSAGE)
+        with schema_context(get_public_schema_name()):
+            minutes = market_minutes(codes=codes)
+            points = points_between(codes=codes, period_from=now - timedelta(days=1),
+                                    period_to=now + timedelta(hours=OUTLOOK_HOURS + 1))
+        return [build(terms=term, points=points[code], market_minutes=minutes[code], now=now,
+                      hours=OUTLOOK_HOURS)
+                for code in codes if code in minutes for term in self.personal.get(code, ())]
 
     async def disconnect(self, code):
         for group in self.private_groups:
@@ -124,17 +156,18 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
                 await local_fanout().add(code=code, consumer=self)
                 self.subscribed.add(code)
         await self.send_json({"type": "subscribed", "instruments": sorted(self.subscribed)})
+        self.public.update(known)
         for payload in latest:
             await self.send_json(dict(payload, type="latest"))
-            for term in self.personal.get(payload["instrument"], ()):
-                await self.send_json(self._price_message(term=term, tick=payload))
 
     async def _unsubscribe(self, value):
         codes = self._codes(value)
         if codes is None:
             return await self._error("invalid", "unsubscribe takes a list of instrument codes.")
         for code in codes:
-            if code in self.subscribed:
+            self.public.discard(code)
+            if code in self.subscribed and code not in self.personal \
+                    and code not in self.companions:
                 await local_fanout().discard(code=code, consumer=self)
                 self.subscribed.discard(code)
         await self.send_json({"type": "subscribed", "instruments": sorted(self.subscribed)})

@@ -4,19 +4,24 @@ progress page). Large uploads are kept in this host's temp folder until the work
 read them, so the worker must run on the same host (as `make run` does)."""
 import tempfile
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from core.admin import ReadOnlyAdmin
+from metering.domain.charts import VIEWS, consumption_chart
+from metering.domain.consumption import consumption_read
 from metering.domain.ingest import FORMATS, UnableToIngestReadings, readings_ingest_file
 from metering.models import DailyRollup, IngestReport, Meter, ReadingEdit
 from metering.tasks import UPLOAD_STATE_SECONDS, ingest_uploaded_file, upload_state_key
@@ -28,12 +33,50 @@ SYNC_UPLOAD_BYTES = 5 * 1024 * 1024
 
 @admin.register(Meter)
 class MeterAdmin(admin.ModelAdmin):
-    list_display = ["serial", "meter_point", "direction", "interval_minutes", "multiplier",
-                    "installed_at", "removed_at"]
+    list_display = ["serial", "readings_link", "meter_point", "direction", "interval_minutes",
+                    "multiplier", "installed_at", "removed_at"]
     list_filter = ["direction", "interval_minutes"]
     search_fields = ["serial", "meter_point__identifier"]
-    raw_id_fields = ["meter_point"]
+    autocomplete_fields = ["meter_point"]
     list_select_related = ["meter_point"]
+    readonly_fields = ["readings_link"]
+
+    @admin.display(description="Readings")
+    def readings_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:metering_meter_readings", args=[obj.pk])
+        return format_html('<a href="{}" data-testid="readings-link">Readings and chart</a>',
+                           url)
+
+    def get_urls(self):
+        readings = path("<int:meter_id>/readings/",
+                        self.admin_site.admin_view(self.readings_view),
+                        name="metering_meter_readings")
+        return [readings, *super().get_urls()]
+
+    def readings_view(self, request, meter_id: int):
+        """A meter's readings: a day of intervals (table and chart), or a month by day."""
+        if not request.user.has_perm("metering.view_reading"):
+            raise PermissionDenied
+        meter = Meter.objects.filter(pk=meter_id).select_related("meter_point").first()
+        if meter is None:
+            raise Http404("No such meter.")
+        view = request.GET.get("view") if request.GET.get("view") in VIEWS else "day"
+        try:
+            anchor = date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            latest = DailyRollup.objects.filter(meter=meter).order_by("-day_date").first()
+            anchor = latest.day_date if latest else timezone.localdate()
+        chart = consumption_chart(meter=meter, view=view, anchor=anchor)
+        rows = consumption_read(meter=meter, period_from=chart.period_from,
+                                period_to=chart.period_to, group_by="interval") \
+            if view == "day" else []
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": f"Readings of meter {meter.serial}", "meter": meter,
+                   "chart": chart, "spec": chart.spec(), "rows": rows, "views": VIEWS,
+                   "anchor": anchor}
+        return TemplateResponse(request, "metering/admin/meter_readings.html", context)
 
 
 class UploadForm(forms.Form):
@@ -48,8 +91,18 @@ class IngestReportAdmin(ReadOnlyAdmin):
                     "estimated", "rejected_count"]
     list_filter = ["file_format"]
     readonly_fields = ["started_at", "finished_at", "source", "file_format", "read",
-                       "inserted", "updated", "estimated", "rejected_count", "rejected",
+                       "inserted", "updated", "estimated", "rejected_count", "rejected_lines",
                        "flagged"]
+
+    @admin.display(description="Rejected lines")
+    def rejected_lines(self, obj):
+        if not obj.rejected:
+            return "None"
+        rows = format_html_join(
+            "", '<tr><td class="num">{}</td><td>{}</td></tr>',
+            ((item.get("line", "—"), item.get("reason", item)) for item in obj.rejected))
+        return format_html('<table data-testid="rejections"><thead><tr><th>Line</th>'
+                           "<th>Reason</th></tr></thead><tbody>{}</tbody></table>", rows)
     change_list_template = "metering/admin/ingestreport_changelist.html"
 
     def get_urls(self):

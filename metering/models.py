@@ -171,3 +171,28 @@ class IdempotentResponse(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class RegisterReading(models.Model):
+    """A reading of a meter's register (the kWh on its display) sent by the customer or
+    staff, for a meter that sends no half-hourly data itself. The usage between two of
+    them is spread over the half-hours in between and stored as ESTIMATED readings."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="register_reads")
+    read_at = models.DateTimeField()
+    register_kwh = models.DecimalField(max_digits=12, decimal_places=3)
+    channel = models.CharField(max_length=10)
+    submitted_by = models.ForeignKey("users.User", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meter", "read_at"],
+                                    name="register_reading_one_per_moment"),
+            models.CheckConstraint(condition=Q(register_kwh__gte=0),
+                                   name="register_reading_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.meter_id} {self.read_at:%Y-%m-%d %H:%M} {self.register_kwh}"

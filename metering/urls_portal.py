@@ -5,4 +5,5 @@ from metering import views
 
 urlpatterns = [
     path("", views.my_consumption, name="consumption"),
+    path("reading/", views.submit_reading, name="submit-reading"),
 ]

@@ -17,6 +17,15 @@ from services import ROOT, services_env  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 
 
+def say(text: str) -> None:
+    """Print, unless nobody reads any more: after Ctrl-C on `make run | tee log` the pipe
+    is closed, and stopping must go on regardless."""
+    try:
+        print(text, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
 def manage(env, *args, capture=False):
     command = [sys.executable, str(ROOT / "manage.py"), *args]
     if capture:
@@ -42,24 +51,31 @@ def print_welcome(env, port):
         lines += [
             f"  {info['name']} ({slug})",
             f"    Portal        {info['url']}  (customers: {customers}; password {password})",
-            f"    Staff admin   {info['admin']}  ({info['staff']['username']} / {password})",
+            f"    Staff admin   {info['admin']}  ({info['staff']['username']} / {password}: "
+            f"sales staff; {info['administrator']['username']} / {password}: administrator)",
             f"    Partner API   {info['api']}  "
             f"(docs {info['api']}docs/, schema {info['api']}schema/)",
             f"    Token         POST {info['partner']['token_url']} grant_type=client_credentials "
             f"client_id={info['partner']['client_id']} "
             f"client_secret={info['partner']['client_secret']}",
+            f"    Partner reads consumption of {info['partner']['consent']['customer']} "
+            "(consent seeded; customers grant and revoke it in the portal)",
             "",
         ]
     lines.append("  All logins as JSON: .venv/bin/python manage.py demo_credentials")
-    print("\n".join(lines), flush=True)
+    say("\n".join(lines))
 
 
 def start(env, name, command):
-    print(f"[run] starting {name}: {' '.join(command)}", flush=True)
+    say(f"[run] starting {name}: {' '.join(command)}")
     return name, subprocess.Popen(command, env=env, cwd=ROOT)
 
 
 def stop_all(processes):
+    # Further Ctrl-Cs (an impatient user, who may see nothing once the pipe is gone) must
+    # not cut the stopping short: the children, then the services, all go down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for _, proc in processes:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -68,7 +84,7 @@ def stop_all(processes):
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            print(f"[run] {name} did not stop in time; killing it", flush=True)
+            say(f"[run] {name} did not stop in time; killing it")
             proc.kill()
             proc.wait()
 
@@ -114,10 +130,10 @@ def main() -> int:
             while all(proc.poll() is None for _, proc in processes):
                 time.sleep(0.5)
             dead = [name for name, proc in processes if proc.poll() is not None]
-            print(f"[run] {', '.join(dead)} stopped; stopping the rest", flush=True)
+            say(f"[run] {', '.join(dead)} stopped; stopping the rest")
             return 1
         except KeyboardInterrupt:
-            print("\n[run] stopping", flush=True)
+            say("\n[run] stopping")
             return 0
         finally:
             stop_all(processes)

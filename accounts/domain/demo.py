@@ -4,20 +4,35 @@ Idempotent: running it again finds what exists and creates only what is missing.
 The passwords and client secrets are public on purpose (printed by demo_credentials);
 never run this against a production database.
 """
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 from oauth2_provider.models import get_application_model
+from oauth2_provider.settings import oauth2_settings
 
+from accounts.domain.consents import consent_grant, consents_live
 from accounts.domain.contracts import contract_create
 from accounts.domain.demo_tariffs import DEMO_PRICES_FROM, demo_products
-from accounts.models import Account, Customer, CustomerKind, CustomerUser, MeterPoint, Premise
+from accounts.domain.staff_roles import staff_user_ensure
+from accounts.models import (
+    Account,
+    AuditChannel,
+    Customer,
+    CustomerKind,
+    CustomerUser,
+    MeterPoint,
+    Premise,
+)
 from accounts.users.models import Role
 from tariffs.domain.catalogue import tariff_version_create, version_active_on
 from tariffs.models import Product
-from tenants.domain.retailers import platform_tenant_ensure, retailer_create
+from tenants.domain.retailers import (
+    platform_tenant_ensure,
+    retailer_brand_set,
+    retailer_create,
+)
 from tenants.models import Retailer
 
 DEMO_PASSWORD = "gridline-demo"
@@ -26,12 +41,14 @@ OPERATOR_USERNAME = "operator"
 DEMO_RETAILERS = {
     "alpha": {
         "name": "Alpha Energy",
+        "colour": "#0b7a53",
         "household": ("alice", "Alice Archer", "residential", "North"),
         "household_product": "ALPHA-FLEX",
         "enterprise": (("carol", "dave"), "Acme Bakeries Ltd", "sme", "North"),
     },
     "beta": {
         "name": "Beta Power",
+        "colour": "#1f5fbf",
         "household": ("bob", "Bob Baker", "residential", "South"),
         # bob is on the dynamic tariff: the live market page shows him his own price.
         "household_product": "BETA-AGILE",
@@ -43,6 +60,10 @@ DEMO_RETAILERS = {
 def staff_username(slug: str) -> str:
     # Distinct per retailer so a demo of isolation is not muddled by equal credentials.
     return f"{slug}-staff"
+
+
+def admin_username(slug: str) -> str:
+    return f"{slug}-admin"
 
 
 def partner_client_id(slug: str) -> str:
@@ -75,11 +96,13 @@ def demo_seed(*, host_suffix: str, today: date) -> dict:
                 slug=slug,
                 name=spec["name"],
                 host=retailer_host(slug, host_suffix),
-                staff_username=staff_username(slug),
-                staff_email=f"staff@{slug}.invalid",
+                staff_username=admin_username(slug),
+                staff_email=f"admin@{slug}.invalid",
                 staff_password=DEMO_PASSWORD,
             )
             created.append(slug)
+        retailer_brand_set(retailer=Retailer.objects.get(schema_name=slug),
+                           colour=spec["colour"])
         with schema_context(slug):
             _seed_retailer(slug=slug, spec=spec, today=today)
     return {"created": created, "retailers": list(DEMO_RETAILERS)}
@@ -98,6 +121,12 @@ def _seed_products(*, slug: str) -> None:
 
 
 def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
+    # The administrator holds the platform internals; sales staff only what sales needs.
+    # Idempotent, and it also demotes a staff login that older seeds made a superuser.
+    staff_user_ensure(username=admin_username(slug), email=f"admin@{slug}.invalid",
+                      password=DEMO_PASSWORD, role="ADMINISTRATOR")
+    staff_user_ensure(username=staff_username(slug), email=f"staff@{slug}.invalid",
+                      password=DEMO_PASSWORD, role="STAFF")
     _seed_products(slug=slug)
     username, name, segment, region = spec["household"]
     household = _customer(
@@ -121,6 +150,17 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
             product=Product.objects.get(code=f"{slug.upper()}-BUSINESS"),
         )
     _partner(slug=slug)
+    _partner_consent(customer=enterprise, slug=slug, today=today)
+
+
+def _partner_consent(*, customer: Customer, slug: str, today: date) -> None:
+    """The demo partner may read the enterprise customer's meters (so the API example
+    works); the household customer has given no consent (so the refusal can be seen)."""
+    at = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    if not consents_live(customer=customer, at=at).filter(
+            client_id=partner_client_id(slug)).exists():
+        consent_grant(customer=customer, client_id=partner_client_id(slug), at=at,
+                      channel=AuditChannel.ADMIN)
 
 
 def _customer(*, reference, kind, name, segment, logins) -> Customer:
@@ -204,7 +244,10 @@ def demo_credentials(*, host_suffix: str, port: int) -> dict:
             "url": f"{base}/",
             "admin": f"{base}/admin/",
             "api": f"{base}/api/v1/",
-            "staff": {"username": staff_username(slug), "password": DEMO_PASSWORD},
+            "staff": {"username": staff_username(slug), "password": DEMO_PASSWORD,
+                      "role": "Sales staff"},
+            "administrator": {"username": admin_username(slug), "password": DEMO_PASSWORD,
+                              "role": "Administrators"},
             "customers": [
                 {"username": household_login, "password": DEMO_PASSWORD, "kind": "HOUSEHOLD"},
                 *(
@@ -217,7 +260,12 @@ def demo_credentials(*, host_suffix: str, port: int) -> dict:
                 "grant_type": "client_credentials",
                 "client_id": partner_client_id(slug),
                 "client_secret": partner_client_secret(slug),
-                "scopes": "customers:read contracts:read contracts:write",
+                # Every scope the retailer's partners may ask for; reading consumption
+                # also needs the customer's consent (seeded for the enterprise customer).
+                "scopes": " ".join(oauth2_settings.SCOPES),
+                "consent": {"customer": spec["enterprise"][1],
+                            "meter_points": [f"{slug.upper()}-E-0001-MP1",
+                                             f"{slug.upper()}-E-0001-MP2"]},
             },
         }
     return result

@@ -7,13 +7,12 @@ connection opens, so one retailer's terms never meet another retailer's connecti
 """
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from accounts.domain.access import CustomerNotVisible, customer_of_login
 from accounts.models import Contract, ContractStatus
+from tariffs.domain.spot_outlook import spot_unit_price
 from tariffs.models import Flow, SpotRate
-
-DISPLAY_STEP = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -52,23 +51,5 @@ def spot_terms_for_user(*, user, on: date) -> list[SpotTerms]:
 
 
 def personal_price(*, terms: SpotTerms, market_value: Decimal) -> Decimal:
-    """clip(market × multiplier + adder, floor, cap), shown to 4 places (the bill prices
-    each interval exactly; this is the figure a page shows)."""
-    price = market_value * terms.multiplier + terms.adder
-    if terms.floor is not None:
-        price = max(price, terms.floor)
-    if terms.cap is not None:
-        price = min(price, terms.cap)
-    return price.quantize(DISPLAY_STEP, rounding=ROUND_HALF_UP)
-
-
-def personal_price_message(*, terms: SpotTerms, tick: dict) -> dict:
-    return {
-        "type": "my_price",
-        "instrument": terms.instrument,
-        "interval_start": tick["interval_start"],
-        "market_value": tick["value"],
-        "value": str(personal_price(terms=terms, market_value=Decimal(tick["value"]))),
-        "unit": f"{terms.currency}/kWh",
-        "product": terms.product,
-    }
+    """The customer's unit price for one market price (tariffs/domain/spot_outlook.py)."""
+    return spot_unit_price(terms=terms, market_value=market_value)

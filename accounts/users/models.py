@@ -5,6 +5,7 @@ from django.db import models
 class Role(models.TextChoices):
     CUSTOMER = "CUSTOMER", "Customer (household or enterprise user)"
     STAFF = "STAFF", "Sales staff"
+    ADMINISTRATOR = "ADMINISTRATOR", "Retailer administrator"
     COOP_MANAGER = "COOP_MANAGER", "Cooperative manager"
     PARTNER = "PARTNER", "Partner (API client)"
     OPERATOR = "OPERATOR", "Platform operator"

@@ -91,6 +91,8 @@ LOGIN_REDIRECT_URL = "portal:account"
 LOGOUT_REDIRECT_URL = "portal:login"
 
 MIDDLEWARE = [
+    # /healthz answers on any host (load balancers probe by address), before routing.
+    "config.ops.middleware.HealthCheckMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.portal.portal_shell",
             ],
         },
     },
@@ -148,7 +151,10 @@ CHANNEL_LAYERS = {
 # Customers on dynamic tariffs see their own price on the live page: the market app asks
 # the tariffs app for their terms through these (market imports no tenant app).
 MARKET_PERSONAL_PRICE_TERMS = "accounts.domain.my_price.spot_terms_for_user"
-MARKET_PERSONAL_PRICE_MESSAGE = "accounts.domain.my_price.personal_price_message"
+MARKET_PERSONAL_PRICE_MESSAGE = "tariffs.domain.spot_outlook.price_outlook_message"
+# The tariffs page prices the customer's recent readings, which the metering app holds
+# (tariffs and accounts do not import metering).
+PORTAL_CONSUMPTION_PROFILE = "metering.domain.profiles.customer_recent_profile"
 CHANNEL_LAYERS["market"] = {
     "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
     "CONFIG": CHANNEL_LAYERS["default"]["CONFIG"],
@@ -230,6 +236,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.package_static.PackageFileFinder",
+]
+# Front-end libraries come from Python packages that pyproject.toml installs: Plotly's
+# JavaScript ships in the `plotly` wheel (the one charting library of every page).
+PACKAGE_STATIC_FILES = {
+    "vendor/plotly.min.js": ("plotly", "package_data/plotly.min.js"),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -240,6 +256,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A new retailer's first login, its administrator (tenants does not import accounts).
+GRIDLINE_RETAILER_FIRST_USER = "accounts.domain.staff_roles.retailer_administrator_create"
 
 # Demo data: the domain suffix for retailer hosts ("alpha" + ".localhost").
 GRIDLINE_HOST_SUFFIX = env("GRIDLINE_HOST_SUFFIX", "localhost")

@@ -68,3 +68,34 @@ def market_board(*, now: datetime, recent: int = 60, cheapest_hours: int = 3) ->
         "series": series,
         "tomorrow": tomorrow,
     }
+
+
+def points_between(*, codes, period_from: datetime, period_to: datetime
+                   ) -> dict[str, dict[datetime, object]]:
+    """{code: {interval_start: value}} of the instruments' points in [from, to)."""
+    found = {code: {} for code in codes}
+    rows = (PricePoint.objects.filter(instrument__code__in=list(codes),
+                                      interval_start__gte=period_from,
+                                      interval_start__lt=period_to)
+            .order_by("interval_start").values_list("instrument__code", "interval_start",
+                                                    "value"))
+    for code, start, value in rows:
+        found[code][start] = value
+    return found
+
+
+def real_time_companions(*, codes) -> dict[str, list[str]]:
+    """{real-time code: [day-ahead codes of the same zone]}: the ticks that tell a page
+    following a day-ahead price that time has moved on."""
+    zones = dict(Instrument.objects.filter(code__in=list(codes)).values_list("code", "zone"))
+    companions: dict[str, list[str]] = {}
+    for code, zone in Instrument.objects.filter(
+            kind=InstrumentKind.POWER_REAL_TIME, zone__in=[z for z in zones.values() if z]
+    ).order_by("code").values_list("code", "zone"):
+        companions[code] = sorted(c for c, z in zones.items() if z == zone)
+    return companions
+
+
+def market_minutes(*, codes) -> dict[str, int]:
+    return dict(Instrument.objects.filter(code__in=list(codes))
+                .values_list("code", "interval_minutes"))

@@ -65,6 +65,9 @@ class UnableToIngestReadings(GridlineError):
 @dataclass(frozen=True)
 class IngestOptions:
     spike_factor: Decimal = Decimal("10")
+    # What the ingested values are: ACTUAL (meter data) or ESTIMATED (e.g. the usage
+    # between two register reads a customer sent, spread over the half-hours).
+    quality: str = "ACTUAL"
     short_gap_intervals: int = 6
     local_time_zone: str = "Europe/London"
 
@@ -114,6 +117,8 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
     (metering/domain/staging.py); everything after that is the same for every format."""
     if now.tzinfo is None:
         raise UnableToIngestReadings("`now` must be timezone-aware.")
+    if options.quality not in ("ACTUAL", "ESTIMATED"):
+        raise UnableToIngestReadings("quality must be ACTUAL or ESTIMATED.")
     report = IngestReport(started_at=now, source=source[:200], file_format=file_format)
     with transaction.atomic(), connection.cursor() as cursor:
         # Staging tables and sorts stay in memory up to this size (this transaction only).
@@ -129,13 +134,17 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
             partitions_ensure(months=months)
             _meters_lock(cursor)
             if _stored_find(cursor):
-                _existing_stage(cursor, lo=lo, hi=hi)
+                quality = options.quality
+                _existing_stage(cursor, lo=lo, hi=hi, quality=quality)
                 report.updated = _log_edits(cursor, source=source, now=now,
-                                            report_id=report.pk)
-                _update_changed(cursor, lo=lo, hi=hi, source=source, now=now)
-                report.inserted = _insert_new(cursor, source=source, now=now, existing=True)
+                                            report_id=report.pk, quality=quality)
+                _update_changed(cursor, lo=lo, hi=hi, source=source, now=now,
+                                quality=quality)
+                report.inserted = _insert_new(cursor, source=source, now=now, existing=True,
+                                              quality=quality)
             else:
-                report.inserted = _insert_new(cursor, source=source, now=now, existing=False)
+                report.inserted = _insert_new(cursor, source=source, now=now, existing=False,
+                                              quality=options.quality)
             report.flagged = vee.spikes_flag(cursor, factor=options.spike_factor,
                                              tz=options.local_time_zone)
             report.estimated = vee.gaps_fill(
@@ -288,7 +297,7 @@ def _stored_find(cursor) -> bool:
     return cursor.rowcount > 0
 
 
-def _existing_stage(cursor, *, lo, hi) -> None:
+def _existing_stage(cursor, *, lo, hi, quality: str = "ACTUAL") -> None:
     """The good rows that already have a stored reading, with the stored value."""
     # Temp tables get no statistics by themselves; with them the planner picks a join
     # that suits a million rows.
@@ -297,45 +306,49 @@ def _existing_stage(cursor, *, lo, hi) -> None:
         """
         CREATE TEMP TABLE ingest_existing AS
         SELECT g.line, g.meter_id, g.ts, r.kwh AS old_kwh, r.quality AS old_quality,
-               g.kwh AS new_kwh, (r.kwh <> g.kwh OR r.quality <> 'ACTUAL') AS changed
+               g.kwh AS new_kwh, (r.kwh <> g.kwh OR r.quality <> %(quality)s) AS changed
         FROM ingest_rows g
         JOIN ingest_ranges x ON x.meter_id = g.meter_id AND x.has_stored
         JOIN metering_reading r ON r.meter_id = g.meter_id AND r.interval_start = g.ts
         WHERE g.reason IS NULL AND r.interval_start BETWEEN %(lo)s AND %(hi)s
         """,
-        {"lo": lo, "hi": hi},
+        {"lo": lo, "hi": hi, "quality": quality},
     )
     cursor.execute("ANALYZE ingest_existing")
 
 
-def _log_edits(cursor, *, source: str, now: datetime, report_id: int) -> int:
+def _log_edits(cursor, *, source: str, now: datetime, report_id: int,
+               quality: str = "ACTUAL") -> int:
     cursor.execute(
         """
         INSERT INTO metering_readingedit (meter_id, interval_start, old_kwh, old_quality,
                                           new_kwh, new_quality, edited_at, source, report_id)
-        SELECT meter_id, ts, old_kwh, old_quality, new_kwh, 'ACTUAL', %(now)s, %(source)s,
+        SELECT meter_id, ts, old_kwh, old_quality, new_kwh, %(quality)s, %(now)s, %(source)s,
                %(report)s
         FROM ingest_existing WHERE changed
         """,
-        {"now": now, "source": source[:100], "report": report_id},
+        {"now": now, "source": source[:100], "report": report_id, "quality": quality},
     )
     return cursor.rowcount
 
 
-def _update_changed(cursor, *, lo, hi, source: str, now: datetime) -> None:
+def _update_changed(cursor, *, lo, hi, source: str, now: datetime,
+                    quality: str = "ACTUAL") -> None:
     cursor.execute(
         """
         UPDATE metering_reading r
-        SET kwh = e.new_kwh, quality = 'ACTUAL', source = %(source)s, received_at = %(now)s
+        SET kwh = e.new_kwh, quality = %(quality)s, source = %(source)s,
+            received_at = %(now)s
         FROM ingest_existing e
         WHERE e.changed AND r.meter_id = e.meter_id AND r.interval_start = e.ts
           AND r.interval_start BETWEEN %(lo)s AND %(hi)s
         """,
-        {"source": source[:100], "now": now, "lo": lo, "hi": hi},
+        {"source": source[:100], "now": now, "lo": lo, "hi": hi, "quality": quality},
     )
 
 
-def _insert_new(cursor, *, source: str, now: datetime, existing: bool) -> int:
+def _insert_new(cursor, *, source: str, now: datetime, existing: bool,
+                quality: str = "ACTUAL") -> int:
     """The good rows without a stored reading (`existing`: some may have one, listed in
     ingest_existing), in the staged (meter, time) order."""
     not_stored = ("AND NOT EXISTS (SELECT 1 FROM ingest_existing e WHERE e.line = g.line)"
@@ -344,11 +357,11 @@ def _insert_new(cursor, *, source: str, now: datetime, existing: bool) -> int:
         f"""
         INSERT INTO metering_reading (meter_id, interval_start, kwh, quality, source,
                                       received_at)
-        SELECT g.meter_id, g.ts, g.kwh, 'ACTUAL', %(source)s, %(now)s
+        SELECT g.meter_id, g.ts, g.kwh, %(quality)s, %(source)s, %(now)s
         FROM ingest_rows g
         WHERE g.reason IS NULL {not_stored}
         """,
-        {"source": source[:100], "now": now},
+        {"source": source[:100], "now": now, "quality": quality},
     )
     return cursor.rowcount
 

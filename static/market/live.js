@@ -1,79 +1,54 @@
-// Live market charts: plain SVG, fed by /ws/market/ on the page's own host.
+// The live market page: charts drawn by static/portal/charts.js (Plotly), fed by
+// /ws/market/ on the page's own host. A customer on a dynamic tariff also gets their own
+// price now and for the next hours ("my_price" messages, computed by the server).
 (function () {
   "use strict";
-  var SVG = "http://www.w3.org/2000/svg";
-  var W = 320, H = 120, PAD = 14, KEEP = 60;
+  var KEEP = 60;
   var board = JSON.parse(document.getElementById("market-board").textContent);
   var statusEl = document.getElementById("market-status");
   var charts = {};
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function clock(iso) { var d = new Date(iso); return pad(d.getHours()) + ":" + pad(d.getMinutes()); }
 
   document.querySelectorAll(".market-chart").forEach(function (figure) {
     var code = figure.dataset.code;
     var mode = figure.dataset.mode;
     var points = mode === "curve" ? (board.tomorrow[code] || {}).points || [] : board.series[code] || [];
     charts[code] = {
-      figure: figure, mode: mode, svg: figure.querySelector("svg"),
+      figure: figure, mode: mode, element: figure.querySelector(".chart"),
       points: points.map(function (p) { return { t: p.t, v: Number(p.v) }; }),
       cheapest: mode === "curve" ? (board.tomorrow[code] || {}).cheapest : null,
     };
     draw(charts[code]);
   });
 
-  function el(name, attrs) {
-    var node = document.createElementNS(SVG, name);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
-
-  function scale(points, fromZero) {
-    // Bars grow from zero; a line uses its own range so small moves show.
-    var values = points.map(function (p) { return p.v; });
-    if (fromZero) { values.push(0); }
-    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
-    if (fromZero) { hi = Math.max(hi, 0); }
-    if (hi === lo) { hi = lo + 1; lo = lo - 1; }
-    return function (v) { return H - PAD - (v - lo) / (hi - lo) * (H - 2 * PAD); };
-  }
-
   function draw(chart) {
-    var svg = chart.svg, points = chart.points;
-    while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    if (!points.length) {
-      var empty = el("text", { x: W / 2, y: H / 2, "text-anchor": "middle", "class": "axis" });
-      empty.textContent = "no data yet";
-      svg.appendChild(empty);
-      return;
-    }
-    var y = scale(points, chart.mode === "curve");
+    var points = chart.points, figure = chart.figure;
+    var spec = { xType: "time", xTitle: "Time", yTitle: "Price", unit: figure.dataset.unit,
+                 height: 240, nticks: 4, valueFormat: ",.2f", rangemode: chart.mode === "curve" ? "tozero" : "normal" };
     if (chart.mode === "curve") {
-      var width = (W - 2 * PAD) / points.length;
-      points.forEach(function (p, i) {
-        var top = Math.min(y(p.v), y(0)), height = Math.max(1, Math.abs(y(p.v) - y(0)));
-        var cheap = chart.cheapest && p.t >= chart.cheapest.from && p.t < chart.cheapest.to;
-        var bar = el("rect", { x: PAD + i * width + 0.5, y: top, width: Math.max(1, width - 1),
-                               height: height, "class": cheap ? "bar cheap" : "bar" });
-        bar.dataset.t = p.t;
-        svg.appendChild(bar);
-      });
-      var note = chart.figure.querySelector(".market-note");
-      if (note && chart.cheapest) {
-        note.textContent = "Cheapest: " + chart.cheapest.from.slice(11, 16) + "–" +
-          chart.cheapest.to.slice(11, 16) + " UTC, average " + chart.cheapest.average;
+      var cheap = chart.cheapest;
+      var inWindow = function (p) { return cheap && p.t >= cheap.from && p.t < cheap.to; };
+      spec.kind = "bar"; spec.stacked = true;
+      spec.x = points.map(function (p) { return p.t; });
+      spec.series = [
+        { name: "Hourly price", y: points.map(function (p) { return inWindow(p) ? null : p.v; }), colour: "#9fb3c8" },
+        { name: "Cheapest " + board.cheapest_hours + " hours", colour: "brand", y: points.map(function (p) { return inWindow(p) ? p.v : null; }) },
+      ];
+      var note = figure.querySelector(".market-note");
+      if (note && cheap) {
+        note.textContent = "Cheapest: " + clock(cheap.from) + "–" + clock(cheap.to) + ", average " + cheap.average + " " + figure.dataset.unit;
       }
     } else {
-      var step = (W - 2 * PAD) / Math.max(1, points.length - 1);
-      var coords = points.map(function (p, i) {
-        return (PAD + i * step).toFixed(1) + "," + y(p.v).toFixed(1);
-      });
-      svg.appendChild(el("polyline", { points: coords.join(" "), "class": "line" }));
+      spec.kind = "line";
+      spec.x = points.map(function (p) { return p.t; });
+      spec.series = [{ name: figure.dataset.name, y: points.map(function (p) { return p.v; }) }];
       var last = points[points.length - 1];
-      var valueEl = chart.figure.querySelector(".market-value");
-      if (valueEl) { valueEl.textContent = String(last.v); }
+      var valueEl = figure.querySelector(".market-value");
+      if (valueEl && last) { valueEl.textContent = String(last.v); }
     }
-    var zero = y(0);
-    if (zero >= PAD - 0.5 && zero <= H - PAD + 0.5) {
-      svg.appendChild(el("line", { x1: PAD, x2: W - PAD, y1: zero, y2: zero, "class": "zero" }));
-    }
+    window.GridlineCharts.render(chart.element, spec);
   }
 
   function accept(message) {
@@ -95,19 +70,26 @@
     draw(chart);
   }
 
-  // A customer on a dynamic tariff: their own price, computed by the server per tick.
+  // A customer on a dynamic tariff: the price of this half-hour and the next hours.
   function showMyPrice(message) {
-    document.querySelectorAll('[data-testid="my-price"]').forEach(function (valueEl) {
-      if (valueEl.dataset.instrument !== message.instrument) { return; }
-      var card = valueEl.closest("section");
-      var shown = card.dataset.interval;
-      if (shown && shown > message.interval_start) { return; } // keep the newest hour
-      card.dataset.interval = message.interval_start;
-      valueEl.textContent = message.value;
-      card.querySelector('[data-testid="my-price-interval"]').textContent =
-        message.interval_start.slice(0, 16).replace("T", " ");
+    document.querySelectorAll('[data-testid="my-price-card"]').forEach(function (card) {
+      if (card.dataset.instrument !== message.instrument) { return; }
+      var now = message.now;
+      card.querySelector('[data-testid="my-price"]').textContent = now ? now.value : "not known yet";
+      var interval = card.querySelector('[data-testid="my-price-interval"]');
+      interval.dataset.start = now ? now.interval_start : "";
+      interval.textContent = now ? ", " + clock(now.interval_start) + "–" + clock(now.interval_end) : "";
+      card.dataset.updates = String(Number(card.dataset.updates || 0) + 1);
+      window.GridlineCharts.render(card.querySelector('[data-testid="my-price-chart"]'), {
+        kind: "bar", xType: "time", nticks: 8, xTitle: "Starts at (each bar: one " + message.interval_wording + ")",
+        yTitle: "Your price", unit: message.unit, height: 240, valueFormat: ",.4f", rangemode: "normal",
+        x: message.next.map(function (p) { return p.interval_start; }),
+        series: [{ name: "Your price per " + message.interval_wording + " (before VAT)",
+                   y: message.next.map(function (p) { return Number(p.value); }) }],
+      });
     });
   }
+  JSON.parse(document.getElementById("my-outlooks").textContent).forEach(showMyPrice);
 
   var delay = 500;
   function connect() {

@@ -1,8 +1,9 @@
 """Creating a retailer: its row, its schema (all tenant migrations), its domain, its first staff."""
 import re
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.errors import GridlineError
@@ -41,8 +42,9 @@ def retailer_create(
 ) -> Retailer:
     """Create a retailer with schema `slug`, routed at `host`, and its first staff user.
 
-    The first staff user administers the retailer's own admin site (a superuser of that
-    schema only: users live per schema, so the rights end at the schema's edge).
+    The first staff user is the retailer's administrator (not a superuser): it is made by
+    settings.GRIDLINE_RETAILER_FIRST_USER, since the roles belong to the accounts app,
+    which this app does not import. Users live per schema, so rights end at its edge.
     """
     problem = retailer_create_problem(slug=slug, host=host)
     if problem:
@@ -56,12 +58,9 @@ def retailer_create(
     try:
         retailer.create_schema(check_if_exists=True, verbosity=0)
         with schema_context(slug):
-            get_user_model().objects.create_superuser(
-                username=staff_username,
-                email=staff_email,
-                password=staff_password,
-                role="STAFF",
-            )
+            first_user_create = import_string(settings.GRIDLINE_RETAILER_FIRST_USER)
+            first_user_create(username=staff_username, email=staff_email,
+                              password=staff_password)
     except Exception:
         # Leave nothing half-made: the row, its domain and whatever of the schema exists.
         with schema_context(get_public_schema_name()):
@@ -79,3 +78,12 @@ def platform_tenant_ensure(*, host: str) -> Retailer:
         domain=host, defaults={"tenant": platform, "is_primary": True}
     )
     return platform
+
+
+def retailer_brand_set(*, retailer: Retailer, colour: str) -> Retailer:
+    """Set the retailer's portal colour (#rrggbb)."""
+    if not re.match(r"^#[0-9a-fA-F]{6}$", colour):
+        raise UnableToCreateRetailer(f"{colour!r} is not a colour like #0b7a53.")
+    Retailer.objects.filter(pk=retailer.pk).update(brand_colour=colour)
+    retailer.brand_colour = colour
+    return retailer

@@ -35,3 +35,42 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def in_thread(django_db_blocker, work):
+    """Run database work in a plain thread (committed, so the server sees it): Playwright's
+    sync API keeps an event loop in the test's thread, where Django refuses ORM calls."""
+    import threading
+
+    result, errors = [], []
+
+    def run():
+        from django.db import connection
+        try:
+            with django_db_blocker.unblock():
+                result.append(work())
+        except Exception as exc:  # reported in the test's thread below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    if errors:
+        raise errors[0]
+    return result[0] if result else None
+
+
+def logged_in(browser, django_db_blocker, *, host, port, username, width=1280, height=900):
+    """A page of a new browser context with `username`'s session cookie for `host`."""
+    from tests.conftest import committed_session
+
+    schema = host.split(".")[0]
+    session = in_thread(django_db_blocker, lambda: committed_session(schema, username))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_cookies([{"name": "sessionid", "value": session, "domain": host,
+                          "path": "/"}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return page

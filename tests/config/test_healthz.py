@@ -40,3 +40,13 @@ def test_redis_down_gives_503(db, settings):
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["redis"]["ok"] is False
     assert "redis unreachable" in body["checks"]["redis"]["detail"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.0.0.7", "lb-probe.internal"])
+def test_health_answers_on_any_host_a_load_balancer_uses(db, host):
+    """Not a 404 "no tenant for hostname", nor a 400 for a host outside ALLOWED_HOSTS."""
+    response = host_client(host).get("/healthz")
+    body = response.json()
+    assert response.status_code in (200, 503), body
+    assert body["checks"]["database"] == {"ok": True, "detail": "ok"}
+    assert body["checks"]["redis"]["ok"] is True

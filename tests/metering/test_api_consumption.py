@@ -79,7 +79,8 @@ def test_without_consent_a_partner_gets_403(alpha, month_of_readings):
 
 
 def test_revoked_consent_gives_403(alpha, month_of_readings, consented_reader):
-    Consent.objects.update(revoked_at=NOW - timedelta(days=1))
+    Consent.objects.filter(customer=month_of_readings.meter_point.premise.customer).update(
+        revoked_at=NOW - timedelta(days=1))
     response = alpha.get(URL, {"period_from": "2026-03-02T00:00:00Z",
                                "period_to": "2026-03-03T00:00:00Z"}, **consented_reader)
     assert response.status_code == 403

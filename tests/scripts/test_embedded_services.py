@@ -35,7 +35,7 @@ def test_services_run_starts_and_stops_postgres_and_redis(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("gridline PostgreSQL")
     assert "redis True" in result.stdout
-    assert "stopping embedded PostgreSQL" in result.stderr
+    assert "stopped embedded PostgreSQL" in result.stderr
     leftover = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
     assert leftover.stdout.strip() == "", "a server outlived the command"
 

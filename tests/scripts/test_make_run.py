@@ -8,7 +8,7 @@ import urllib.request
 
 import psutil
 
-from tests.conftest import ROOT, child_env, free_port, wait_for
+from tests.conftest import ROOT, child_env, ctrl_c_enabled, free_port, wait_for
 
 
 def _get(port, host, path):
@@ -29,6 +29,7 @@ def test_run_serves_both_retailers_and_ctrl_c_stops_every_process(django_db_setu
             [sys.executable, str(ROOT / "scripts" / "run.py"), "--port", str(port),
              "--no-demo-readings"],
             cwd=ROOT, env=child_env(), stdout=out, stderr=subprocess.STDOUT,
+            preexec_fn=ctrl_c_enabled,
         )
     try:
         wait_for(lambda: "Gridline is running" in log.read_text(), timeout=120,

@@ -4,6 +4,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from accounts.users.models import User
+from core.errors import GridlineError
 from tenants.domain.retailers import UnableToCreateRetailer, retailer_create
 from tenants.models import Domain, Retailer
 from tests.conftest import host_client, login
@@ -37,7 +38,8 @@ def test_operator_creates_a_retailer_from_the_admin(operator):
     assert _schema_exists("gamma")
     with schema_context("gamma"):
         gina = User.objects.get(username="gina")
-        assert gina.role == "STAFF" and gina.is_staff
+        assert gina.role == "ADMINISTRATOR" and gina.is_staff and not gina.is_superuser
+        assert list(gina.groups.values_list("name", flat=True)) == ["Administrators"]
     gamma = host_client("gamma.localhost")
     assert login_admin(gamma, "gina", "gamma-pass-123").status_code == 302
     assert gamma.get("/admin/accounts/customer/").status_code == 200
@@ -69,7 +71,7 @@ def test_customers_and_operators_see_different_admins(db):
 
 
 def test_a_failed_creation_leaves_no_row_domain_or_schema(db):
-    with pytest.raises(ValueError):
+    with pytest.raises(GridlineError, match="needs a username"):
         retailer_create(slug="epsilon", name="Epsilon", host="epsilon.localhost",
                         staff_username="", staff_email="e@e.invalid", staff_password="x")
     assert not Retailer.objects.filter(schema_name="epsilon").exists()
