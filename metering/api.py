@@ -16,7 +16,7 @@ from config.errors import GridlineError
 from metering import serializers as s
 from metering.domain.access import ReadNote, access_meter_by_serial
 from metering.domain.consumption import consumption_read_by
-from metering.domain.ingest import readings_ingest_rows
+from metering.domain.ingest import readings_ingest_for_meter
 from metering.models import IdempotentResponse
 
 
@@ -62,14 +62,12 @@ class MeterReadingsIn(APIView):
                                 headers={"Idempotent-Replayed": "true"})
         data_in = s.ReadingBatchIn(data=request.data)
         data_in.is_valid(raise_exception=True)
-        rows = (
-            (index, meter.serial, reading["interval_start"], reading["kwh"])
-            for index, reading in enumerate(data_in.validated_data["readings"], start=1)
-        )
+        readings = ((reading["interval_start"], reading["kwh"])
+                    for reading in data_in.validated_data["readings"])
         now = timezone.now()
         with transaction.atomic():
-            report = readings_ingest_rows(rows=rows, file_format="api", now=now,
-                                          source=f"api:{client}")
+            report = readings_ingest_for_meter(meter=meter, readings=readings, now=now,
+                                               source=f"api:{client}")
             body = s.IngestReportOut(report.as_dict()).data
             if key:
                 try:
