@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from metering.domain.ingest import readings_ingest_file
+from metering.domain import staging
+from metering.domain.ingest import IngestOptions, readings_ingest, readings_ingest_file
 from metering.models import Reading
 from tests.accounts.test_api import bearer
 from tests.conftest import login
@@ -94,6 +95,19 @@ def test_a_partner_batch_for_one_meter_never_changes_another(alpha, victim, star
     assert response.status_code in (200, 400), response.content
     if response.status_code == 400:
         assert {"error", "detail"} <= set(response.json())
+    assert victim()
+
+
+def test_validation_bound_to_a_meter_refuses_rows_naming_another(victim, alpha_meter):
+    """The second lock of the API's door: even a staged row naming the victim (which the
+    API never stages) is an unknown meter when ingest is bound to ALPHA-M-0001."""
+    rows = [(1, VICTIM, "2026-03-01T00:00:00+00:00", "5"),
+            (2, "ALPHA-M-0001", "2026-03-01T00:00:00+00:00", "5")]
+    report = readings_ingest(stage=lambda cursor: staging.stage_rows(cursor, rows=rows),
+                             file_format="api", source="test", now=NOW,
+                             options=IngestOptions(), meter_id=alpha_meter.pk)
+    assert report.rejected == [{"line": 1, "reason": f"unknown meter '{VICTIM}'"}]
+    assert report.inserted == 1
     assert victim()
 
 
