@@ -5,16 +5,13 @@ PARTNER user that owns its application, so roles and the audit trail see who it 
 """
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 
+from accounts.domain.partners import application_partner
 from accounts.tokens import CachedTokenValidator
-from accounts.users.models import Role
 
 
 def partner_of(token):
     """The active PARTNER user owning a client-credentials token's application, or None."""
-    owner = token.application.user if token.application_id else None
-    if owner is None or owner.role != Role.PARTNER or not owner.is_active:
-        return None
-    return owner
+    return application_partner(token.application) if token.application_id else None
 
 
 class PartnerAuthentication(OAuth2Authentication):

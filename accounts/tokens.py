@@ -17,6 +17,8 @@ from django_tenants.utils import get_public_schema_name
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from accounts.domain.partners import application_partner
+
 TOKEN_CACHE_SECONDS = 60
 
 
@@ -25,6 +27,15 @@ def _key(checksum: str) -> str:
 
 
 class CachedTokenValidator(OAuth2Validator):
+    def authenticate_client(self, request, *args, **kwargs):
+        """Only an active partner's application gets tokens (or revokes them): one that
+        staff registered for a customer or themselves by mistake gets invalid_client."""
+        return (super().authenticate_client(request, *args, **kwargs)
+                and application_partner(request.client) is not None)
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs):
+        return False  # public clients (no secret): the API has none
+
     def _load_access_token(self, token):
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
         cached = cache.get(_key(checksum))

@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from oauth2_provider import urls as oauth2_urls
+from oauth2_provider import views as oauth2_views
 
 from accounts import api as accounts_api
 from config.api_errors import api_not_found
@@ -25,6 +25,13 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
 
+# Of django-oauth-toolkit's views only the token endpoints: applications are registered by
+# staff in the admin, and partners use the client-credentials grant (no authorize page).
+oauth2 = [
+    path("token/", oauth2_views.TokenView.as_view(), name="token"),
+    path("revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+]
+
 admin.site.site_header = "Gridline · retailer admin"
 admin.site.site_title = "Gridline admin"
 
@@ -35,7 +42,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("consumption/", include(("metering.urls_portal", "metering-portal"))),
     path("api/<path:rest>", api_not_found),
-    path("o/", include(oauth2_urls, namespace="oauth2_provider")),
+    path("o/", include((oauth2, "oauth2_provider"))),
     path("healthz", healthz, name="healthz"),
     path("market/", market_live, name="market-live"),
 ]

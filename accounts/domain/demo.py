@@ -13,6 +13,7 @@ from oauth2_provider.models import get_application_model
 
 from accounts.domain.contracts import contract_create
 from accounts.domain.demo_tariffs import DEMO_PRICES_FROM, demo_products
+from accounts.domain.partners import api_scopes, granted_scopes, partner_scopes_set
 from accounts.models import Account, Customer, CustomerKind, CustomerUser, MeterPoint, Premise
 from accounts.users.models import Role
 from tariffs.domain.catalogue import tariff_version_create, version_active_on
@@ -175,8 +176,9 @@ def _partner(*, slug: str) -> None:
         user = User.objects.create_user(username="partner", role=Role.PARTNER)
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    if not Application.objects.filter(client_id=partner_client_id(slug)).exists():
-        Application.objects.create(
+    application = Application.objects.filter(client_id=partner_client_id(slug)).first()
+    if application is None:
+        application = Application.objects.create(
             name=f"{slug} demo partner",
             user=user,
             client_id=partner_client_id(slug),
@@ -184,6 +186,8 @@ def _partner(*, slug: str) -> None:
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
         )
+    if not granted_scopes(application=application):
+        partner_scopes_set(application=application, scopes=list(api_scopes()))
 
 
 def demo_credentials(*, host_suffix: str, port: int) -> dict:
@@ -217,7 +221,7 @@ def demo_credentials(*, host_suffix: str, port: int) -> dict:
                 "grant_type": "client_credentials",
                 "client_id": partner_client_id(slug),
                 "client_secret": partner_client_secret(slug),
-                "scopes": "customers:read contracts:read contracts:write",
+                "scopes": " ".join(api_scopes()),
             },
         }
     return result

@@ -208,7 +208,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 # Partners authenticate with the OAuth2 client-credentials grant at /o/token/ on their
-# retailer's host; tokens live in that retailer's schema.
+# retailer's host; tokens live in that retailer's schema. Applications are registered by
+# staff in the admin (no public registration page is mounted: config/urls_tenant.py).
+# The toolkit's own model, named so that our models' migrations can depend on it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "customers:read": "Read customers, their premises and meter points",
@@ -219,8 +222,15 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
-    # Tokens checked from the cache, dropped from it when revoked (accounts/tokens.py).
+    # Tokens checked from the cache, dropped from it when revoked (accounts/tokens.py);
+    # only active partners' applications get one.
     "OAUTH2_VALIDATOR_CLASS": "accounts.tokens.CachedTokenValidator",
+    # The client-credentials grant only (oauthlib's server for machine clients): no
+    # password, authorization-code or implicit grant, no refresh tokens.
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
+    # A token carries only scopes staff granted its application (accounts/scopes.py).
+    "SCOPES_BACKEND_CLASS": "accounts.scopes.GrantedScopes",
+    "APPLICATION_ADMIN_CLASS": "accounts.oauth_admin.PartnerApplicationAdmin",
 }
 
 LANGUAGE_CODE = "en-gb"
