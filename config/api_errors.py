@@ -35,7 +35,10 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django logs it and answers 500
-    if isinstance(exc, exceptions.ValidationError):
+    missing = _missing_scopes(exc, context)
+    if missing is not None:
+        response.data = {"error": "insufficient_scope", "detail": missing}
+    elif isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {
             "error": "invalid",
@@ -48,6 +51,24 @@ def api_exception_handler(exc, context):
             "detail": str(exc.detail),
         }
     return response
+
+
+def _missing_scopes(exc, context) -> str | None:
+    """For a refusal by the views' scope check (django-oauth-toolkit's
+    TokenMatchesOASRequirements): which scope the request needs, and which the token has."""
+    if not isinstance(exc, exceptions.PermissionDenied) or exc.get_codes() != "permission_denied":
+        return None
+    view, request = context.get("view"), context.get("request")
+    token = getattr(request, "auth", None)
+    alternatives = getattr(view, "required_alternate_scopes", {}).get(
+        getattr(request, "method", "").upper())
+    if not alternatives or not hasattr(token, "scope"):
+        return None
+    needed = " or ".join(" and ".join(f"'{scope}'" for scope in group)
+                         for group in alternatives)
+    held = ", ".join(f"'{scope}'" for scope in token.scope.split()) or "none"
+    return (f"This request needs the scope {needed}; the token has {held}. Ask for a "
+            "token with it at /o/token/ (its application must be granted it).")
 
 
 def api_not_found(request, exception=None, **kwargs):

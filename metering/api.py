@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import client_id_of
 from config.errors import GridlineError
 from metering import serializers as s
 from metering.domain.access import ReadNote, access_meter_by_serial
@@ -26,8 +27,7 @@ class IdempotencyKeyReused(GridlineError):
 
 
 def _client_id(request) -> str:
-    token = request.auth
-    return token.application.client_id if token is not None and token.application_id else ""
+    return client_id_of(request)
 
 
 def _utc_text(value) -> str:

@@ -224,7 +224,7 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     # Tokens checked from the cache, dropped from it when revoked (accounts/tokens.py);
     # only active partners' applications get one.
-    "OAUTH2_VALIDATOR_CLASS": "accounts.tokens.CachedTokenValidator",
+    "OAUTH2_VALIDATOR_CLASS": "accounts.tokens.PartnerValidator",
     # The client-credentials grant only (oauthlib's server for machine clients): no
     # password, authorization-code or implicit grant, no refresh tokens.
     "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
