@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth2_views
 
 from accounts import api as accounts_api
-from config.api_errors import api_not_found
+from config.api_errors import api_not_found, bad_request
 from config.ops.views import healthz
 from market.views import market_live
 from tariffs import api as tariffs_api
@@ -46,3 +46,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("market/", market_live, name="market-live"),
 ]
+
+handler400 = bad_request

@@ -8,11 +8,11 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from oauth2_provider.contrib.rest_framework import TokenMatchesOASRequirements
 from rest_framework import status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import client_id_of
+from config.api_inputs import StrictPages
 from config.errors import GridlineError
 from metering import serializers as s
 from metering.domain.access import ReadNote, access_meter_by_serial
@@ -34,7 +34,7 @@ def _utc_text(value) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-class ConsumptionPages(PageNumberPagination):
+class ConsumptionPages(StrictPages):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 5000
@@ -95,6 +95,7 @@ class MeterConsumption(APIView):
     def get(self, request, serial: str):
         query = s.ConsumptionQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
+        ConsumptionPages().check_query(request)  # before the read is done and recorded
         return consumption_response(request, serial=serial, user=request.user,
                                     client_id=_client_id(request),
                                     query=query.validated_data)

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.RejectNulBytes",
 ]
 
 TEMPLATES = [
@@ -183,14 +184,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- API -----------------------------------------------------------------------------
+# Request bodies (a batch of up to 50,000 readings is ~3.2 MB of JSON); larger ones get
+# 413 request_too_large (config/api_errors.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.PartnerAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # What the API accepts, decided once (config/api_inputs.py, docs/api.md "Inputs").
+    "DEFAULT_PARSER_CLASSES": ["config.api_inputs.SafeJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "config.api_inputs.StrictPages",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["config.api_inputs.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
