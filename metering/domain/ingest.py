@@ -50,11 +50,19 @@ _TS_RANGES = """substr({t}, 1, 4) <> '0000'
     AND substr({t}, 12, 2) <= '23' AND substr({t}, 15, 1) <= '5'
     AND substr({t}, 18, 1) <= '5'
     AND (length({t}) = 20 OR (substr({t}, 21, 2) <= '14' AND substr({t}, 24, 1) <= '5'))"""
-# kWh: optional sign, up to 9 integer digits, optional decimals.
-_KWH_VALID = """length({k}) - length(ltrim({k}, '+-')) <= 1
+# kWh (the one grammar, docs/metering.md "kWh values"): at most 30 characters after
+# trimming spaces and tabs; an optional leading + or -, digits with at most one decimal
+# point, at least one digit; no exponent, no spaces inside, no NaN or Infinity. The fast
+# statement lets only such characters reach PostgreSQL's cast, which accepts exactly that
+# grammar of them (or raises, and the careful statement decides); the careful one spells
+# the grammar out.
+_KWH_CHARACTERS = """length({k}) <= 30 AND translate({k}, '0123456789.+-', '') = ''"""
+_KWH_VALID = """length({k}) <= 30
+    AND length({k}) - length(ltrim({k}, '+-')) <= 1
     AND translate(ltrim({k}, '+-'), '0123456789', '') IN ('', '.')
-    AND translate(ltrim({k}, '+-'), '.', '') <> ''
-    AND length(split_part(ltrim({k}, '+-'), '.', 1)) <= 9"""
+    AND translate(ltrim({k}, '+-'), '.', '') <> ''"""
+# Interval starts: the shape, then ranges; offsets within ±14:59 on both statements.
+_TS_OFFSET = "(length({t}) = 20 OR substr({t}, 21, 2) <= '14')"
 
 
 class UnableToIngestReadings(GridlineError):
@@ -206,10 +214,11 @@ def _parse_sql(texts_sql: str, *, careful: bool, meter_id: int | None = None) ->
     rows are stored in that order, the order the reading table's primary key wants.
     `meter_id`: the only meter rows may name (any other serial is an unknown meter)."""
     meters = "" if meter_id is None else f"WHERE id = {int(meter_id)}"
-    shape = _TS_LIKE.format(t="t.ts_text")
+    # Both statements check the shape (digits where digits go) and the offset's hours.
+    shape = " AND ".join([_TS_LIKE.format(t="t.ts_text"), _TS_SHAPE.format(t="t.ts_text"),
+                          _TS_OFFSET.format(t="t.ts_text")])
     if careful:
         # Nested CASEs: the range checks cast digits, so they run only on the right shape.
-        shape += " AND " + _TS_SHAPE.format(t="t.ts_text")
         ts_expr = (f"CASE WHEN {shape} THEN CASE WHEN {_TS_RANGES.format(t='t.ts_text')} "
                    "THEN t.ts_text::timestamptz END END")
         kwh_ok = _KWH_VALID.format(k="t.kwh_text")
@@ -219,7 +228,7 @@ def _parse_sql(texts_sql: str, *, careful: bool, meter_id: int | None = None) ->
         ts_expr = (f"CASE WHEN {shape} AND t.ts_text NOT LIKE '___________24%%' "
                    "AND t.ts_text NOT LIKE '_________________60%%' "
                    "THEN t.ts_text::timestamptz END")
-        kwh_ok = "t.kwh_text <> ''"
+        kwh_ok = _KWH_CHARACTERS.format(k="t.kwh_text")
     # Nested subqueries rather than CTEs, so the whole parse and check can run in parallel
     # workers; each layer selects clock_timestamp() to be computed once per row (see
     # staging.py), and the sort for the window is done by the workers and merged.
@@ -258,8 +267,7 @@ def _parse_sql(texts_sql: str, *, careful: bool, meter_id: int | None = None) ->
                        m.interval_minutes, m.interval_seconds, m.latest_start,
                        m.installed_at, m.removed_at,
                        {ts_expr} AS ts,
-                       CASE WHEN t.value IS NOT NULL THEN t.value
-                            WHEN {kwh_ok} THEN t.kwh_text::numeric END * m.multiplier
+                       CASE WHEN {kwh_ok} THEN t.kwh_text::numeric END * m.multiplier
                            AS scaled,
                        clock_timestamp() AS computed_once
                 FROM ({texts_sql}) t

@@ -1,12 +1,13 @@
 """Getting lines into a staging table with COPY, streamed.
 
 Two stagings, each paired with the SQL that presents its rows to validation as
-`(line, parse_error, serial, ts_text, kwh_text, value)`:
+`(line, parse_error, serial, ts_text, kwh_text)` (every value as text: validation alone
+decides what is a number or a time, by one grammar):
 
-- typed (CSV files that can be re-read): COPY splits the fields and parses kWh itself,
-  the fastest path. If any line does not fit (wrong field count, a kWh that is not a
-  number, bytes that are not UTF-8) COPY fails as a whole; the file is then re-read by
-  Python's CSV parser into the rows staging instead.
+- csv (CSV files that can be re-read): COPY splits the fields, the fastest path. If any
+  line does not fit (wrong field count, bytes that are not UTF-8, a quote left open)
+  COPY fails as a whole; the file is then re-read by Python's CSV parser into the rows
+  staging instead.
 - rows: one row per reading from a parser (CSV fallback, wide CSV, Green Button, API
   batches), its values in their own columns, each escaped for COPY's text format
   (metering/domain/streams.py): no value can leave its field.
@@ -37,13 +38,14 @@ ROW_TEXTS = """
     SELECT line, parse_error, btrim(coalesce(serial, '')) AS serial,
            btrim(coalesce(ts_text, '')) COLLATE "C" AS ts_text,
            btrim(coalesce(kwh_text, ''), E' \\t') AS kwh_text,
-           NULL::numeric AS value, clock_timestamp() AS computed_once
+           clock_timestamp() AS computed_once
     FROM {table}
 """
 
-TYPED_TEXTS = """
-    SELECT line, NULL::text AS parse_error, btrim(serial) AS serial,
-           btrim(ts_text) COLLATE "C" AS ts_text, NULL::text AS kwh_text, value,
+CSV_TEXTS = """
+    SELECT line, NULL::text AS parse_error, btrim(coalesce(serial, '')) AS serial,
+           btrim(coalesce(ts_text, '')) COLLATE "C" AS ts_text,
+           btrim(coalesce(kwh_text, ''), E' \\t') AS kwh_text,
            clock_timestamp() AS computed_once
     FROM {table}
 """
@@ -61,35 +63,35 @@ def staging_name(cursor) -> str:
 
 def staging_drop(cursor) -> None:
     name = staging_name(cursor)
-    cursor.execute(f"DROP TABLE IF EXISTS {name}_typed, {name}_rows, ingest_rows, "
+    cursor.execute(f"DROP TABLE IF EXISTS {name}_csv, {name}_rows, ingest_rows, "
                    "ingest_ranges, ingest_existing")
 
 
 def stage_csv(cursor, *, stream) -> Staged:
     """Stage a CSV file (`meter_serial,interval_start,kwh`, header optional)."""
     staging_drop(cursor)
-    table = f"{staging_name(cursor)}_typed"
+    table = f"{staging_name(cursor)}_csv"
     start = stream.tell() if _seekable(stream) else None
     reader, has_header = csv_copy_source(stream)
     first_line = 2 if has_header else 1
     if start is not None:
-        cursor.execute("SAVEPOINT ingest_typed_copy")
+        cursor.execute("SAVEPOINT ingest_csv_copy")
         try:
             cursor.execute(f"CREATE UNLOGGED TABLE {table} ({_LINE.format(first=first_line)}, "
-                           "serial text, ts_text text, value numeric)")
+                           "serial text, ts_text text, kwh_text text)")
             # The chunk size goes positionally: Django's debug cursor (DEBUG=True) takes
             # no keywords here.
             cursor.copy_expert(
-                f"COPY {table} (serial, ts_text, value) FROM STDIN WITH "
+                f"COPY {table} (serial, ts_text, kwh_text) FROM STDIN WITH "
                 "(FORMAT csv, ENCODING 'UTF8')", reader, COPY_CHUNK)
             lines = cursor.rowcount
         except psycopg2.DataError:
-            cursor.execute("ROLLBACK TO SAVEPOINT ingest_typed_copy")
+            cursor.execute("ROLLBACK TO SAVEPOINT ingest_csv_copy")
             stream.seek(start)
             reader, _ = csv_copy_source(stream)
         else:
-            cursor.execute("RELEASE SAVEPOINT ingest_typed_copy")
-            return Staged(TYPED_TEXTS.format(table=table), lines)
+            cursor.execute("RELEASE SAVEPOINT ingest_csv_copy")
+            return Staged(CSV_TEXTS.format(table=table), lines)
     return stage_rows(cursor, rows=csv_file_rows(reader, first_line=first_line))
 
 
