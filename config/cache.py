@@ -25,3 +25,13 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def count_in_window(self, key: str, seconds: int) -> int:
+        """Add one to `key`'s counter for the current `seconds`-long window and return it,
+        in one round trip (INCR and EXPIRE in a transaction); the counter expires with
+        its window. Keys are made like every other (schema-prefixed)."""
+        key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(key, write=True).pipeline()
+        pipe.incr(key)
+        pipe.expire(key, seconds, nx=True)
+        return int(pipe.execute()[0])

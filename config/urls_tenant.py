@@ -2,9 +2,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from oauth2_provider import views as oauth2_views
 
 from accounts import api as accounts_api
+from accounts.oauth_views import PartnerRevokeTokenView, PartnerTokenView
 from config.api_errors import api_not_found, bad_request
 from config.ops.views import healthz
 from market.views import market_live
@@ -28,8 +28,8 @@ api_v1 = [
 # Of django-oauth-toolkit's views only the token endpoints: applications are registered by
 # staff in the admin, and partners use the client-credentials grant (no authorize page).
 oauth2 = [
-    path("token/", oauth2_views.TokenView.as_view(), name="token"),
-    path("revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("token/", PartnerTokenView.as_view(), name="token"),
+    path("revoke_token/", PartnerRevokeTokenView.as_view(), name="revoke-token"),
 ]
 
 admin.site.site_header = "Gridline · retailer admin"

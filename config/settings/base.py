@@ -4,6 +4,7 @@ DATABASE_URL and REDIS_URL name the servers. When they are unset, `scripts/servi
 (used by `make run` and `make test`) starts an embedded PostgreSQL and Redis and sets them.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # shared market data. Everything of a retailer's business lives in its own schema.
 SHARED_APPS = [
     "django_tenants",
+    "axes",
     "tenants",
     "market",
     "django.contrib.contenttypes",
@@ -60,6 +62,7 @@ SHARED_APPS = [
     "channels",
 ]
 TENANT_APPS = [
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "accounts.users",
@@ -101,7 +104,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.RejectNulBytes",
+    # Last, as django-axes asks: turns its lockout into our 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- login throttling (django-axes) ------------------------------------------------------
+# Portal, staff admin and operator admin logins, and partners' client secrets at /o/token/
+# (accounts/oauth_views.py): after AXES_FAILURE_LIMIT failures for one username (or client
+# id) from one IP address, that pair is locked out for AXES_COOLOFF_TIME, even with the
+# right password; 429 with Retry-After (config/lockout.py). Attempts are stored in the
+# schema of the host they were made on (staff see them in the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("GRIDLINE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("GRIDLINE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_VERBOSE = False
 
 TEMPLATES = [
     {
@@ -199,6 +221,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["config.api_inputs.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    # Per partner client, and per IP for calls without a token (config/api_throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": ["config.api_throttles.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env("GRIDLINE_API_RATE", "3000/minute"),
+        "anon": env("GRIDLINE_API_ANON_RATE", "600/minute"),
+    },
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
