@@ -1,7 +1,7 @@
 """URLs of a retailer's host (its schema): portal, staff admin, partner API, OAuth2 token."""
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
 from accounts.oauth_views import PartnerRevokeTokenView, PartnerTokenView
@@ -22,7 +22,8 @@ api_v1 = [
          name="product-versions"),
     path("quotes/", tariffs_api.QuoteCreate.as_view(), name="quote-create"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file (no inline script).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 # Of django-oauth-toolkit's views only the token endpoints: applications are registered by

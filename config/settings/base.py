@@ -96,6 +96,7 @@ LOGOUT_REDIRECT_URL = "portal:login"
 MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +108,25 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns its lockout into our 429 response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------
+# Scripts only from our own origin (no inline script, no CDN: pages load their JS from
+# static files; Swagger UI's start-up script is served as a file too). Inline styles are
+# still allowed: portal templates size chart bars with style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", "ws:", "wss:"],  # live prices over WebSockets
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- login throttling (django-axes) ------------------------------------------------------
 # Portal, staff admin and operator admin logins, and partners' client secrets at /o/token/
@@ -294,4 +314,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("GRIDLINE_LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
