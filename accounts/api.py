@@ -104,6 +104,9 @@ class ContractListCreate(generics.ListCreateAPIView):
     filterset_class = ContractFilter
     permission_classes = [TokenMatchesOASRequirements]
     required_alternate_scopes = {"GET": [["contracts:read"]], "POST": [["contracts:write"]]}
+    error_responses = {"POST": {404: "No such customer here (`not_found`).",
+                                409: "The meter point is already supplied over part of "
+                                     "that period (`contract_overlaps`); nothing saved."}}
 
     def get_serializer_class(self):
         return s.ContractCreateIn if self.request.method == "POST" else s.ContractOut

@@ -46,6 +46,8 @@ class MeterReadingsIn(APIView):
 
     permission_classes = [TokenMatchesOASRequirements]
     required_alternate_scopes = {"POST": [["readings:write"]]}
+    error_responses = {"POST": {422: "The Idempotency-Key was first used with another "
+                                     "body or path (`idempotency_key_reused`)."}}
 
     @extend_schema(request=s.ReadingBatchIn, responses={200: s.IngestReportOut})
     def post(self, request, serial: str):
@@ -86,6 +88,10 @@ class MeterConsumption(APIView):
 
     permission_classes = [TokenMatchesOASRequirements]
     required_alternate_scopes = {"GET": [["readings:read"]]}
+    error_responses = {"GET": {403: "The token lacks `readings:read` "
+                                    "(`insufficient_scope`), or the customer has not "
+                                    "consented to this partner reading their data "
+                                    "(`no_consent`)."}}
 
     @extend_schema(
         parameters=[s.ConsumptionQueryIn,

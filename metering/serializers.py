@@ -27,9 +27,10 @@ class ReadingIn(serializers.Serializer):
 
 
 class ReadingBatchIn(serializers.Serializer):
-    readings = ReadingIn(many=True, allow_empty=False, max_length=MAX_BATCH_READINGS,
-                         help_text=f"1 to {MAX_BATCH_READINGS:,} readings; the whole body at "
-                                   "most 5 MiB")
+    # A ListField (not many=True) so the schema states the limit as maxItems.
+    readings = serializers.ListField(
+        child=ReadingIn(), allow_empty=False, max_length=MAX_BATCH_READINGS,
+        help_text=f"1 to {MAX_BATCH_READINGS:,} readings; the whole body at most 5 MiB")
 
 
 class RejectedOut(serializers.Serializer):
@@ -48,8 +49,10 @@ class IngestReportOut(serializers.Serializer):
 
 
 class ConsumptionQueryIn(serializers.Serializer):
-    period_from = OffsetDateTimeField()
-    period_to = OffsetDateTimeField()
+    period_from = OffsetDateTimeField(help_text="start, included; ISO 8601 with a UTC "
+                                                "offset within ±14:59")
+    period_to = OffsetDateTimeField(help_text="end, excluded: must be after period_from "
+                                              "(an empty period is a 400)")
     group_by = serializers.ChoiceField(choices=GROUPS, default="interval")
 
 

@@ -239,7 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api_inputs.StrictPages",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["config.api_inputs.StrictFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.GridlineAutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     # Per partner client, and per IP for calls without a token (config/api_throttles.py).
     "DEFAULT_THROTTLE_CLASSES": ["config.api_throttles.ClientRateThrottle"],
@@ -251,7 +251,19 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gridline partner API",
-    "DESCRIPTION": "Customers and contracts of one retail electricity company (the host's).",
+    "DESCRIPTION": (
+        "The partner API of one retail electricity company: the host's. Customers and "
+        "their premises, contracts, products and their published rates, quotes for a load "
+        "profile, meter readings in and consumption out (with the customer's consent), and "
+        "wholesale market prices.\n\n"
+        "**Authentication**: OAuth2 client credentials at `/o/token/` on the same host "
+        "(use *Authorize* above); each endpoint names the scope it needs.\n\n"
+        "**Errors**: every 4xx body is `{\"error\": code, \"detail\": message}`; "
+        "validation errors add `fields`.\n\n"
+        "**Limits**: request bodies up to 5 MiB; up to 50,000 readings per batch; "
+        "pages of 50 (consumption: `page_size` up to 5,000); a rate limit per client "
+        "(429 with Retry-After). Datetimes carry a UTC offset within ±14:59. "
+        "Guide: docs/api.md in the repository."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -260,6 +272,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # "Try it out" keeps the token across reloads of the docs page.
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # Choice sets named after what they are, not after the first field that used them.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "accounts.models.CustomerKind",
+        "HeatingTypeEnum": "accounts.models.HeatingType",
+        "SettlementEnum": "accounts.models.Settlement",
+        "PaymentEnum": "accounts.models.Payment",
+        "ContractStatusEnum": "accounts.models.ContractStatus",
+        "InstrumentKindEnum": "market.models.InstrumentKind",
+        "DirectionEnum": "tariffs.models.Direction",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "config.api_schema.tighten_query_parameters"],
 }
 # Partners authenticate with the OAuth2 client-credentials grant at /o/token/ on their
 # retailer's host; tokens live in that retailer's schema. Applications are registered by

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from market.domain.prices import RawPoint, prices_save
 from market.models import Instrument, PricePoint
@@ -61,20 +62,20 @@ def test_the_chart_moves_when_a_tick_arrives(asgi_server, page, instrument, djan
     if host == "localhost":
         start += timedelta(minutes=10)
     page.goto(f"http://{host}:{asgi_server}/market/")
-    page.wait_for_function("document.body.dataset.marketStatus === 'live'")
+    # Locator assertions, not wait_for_function: the page's Content-Security-Policy
+    # forbids the eval that a string predicate needs.
+    expect(page.locator("body")).to_have_attribute("data-market-status", "live")
     value = page.get_by_test_id(f"value-{CODE}")
     figure = page.locator(f'figure[data-code="{CODE}"]')
     before = figure.locator("polyline").count()
 
     save_tick(django_db_blocker, start, "123.45")
-    page.wait_for_function(
-        f"document.querySelector('[data-testid=\"value-{CODE}\"]').textContent === '123.45'")
+    expect(value).to_have_text("123.45")
     assert figure.locator("polyline").count() == 1 >= before
     assert figure.get_attribute("data-last-tick") == start.isoformat()
 
     save_tick(django_db_blocker, start + timedelta(minutes=1), "-7.5")
-    page.wait_for_function(
-        f"document.querySelector('[data-testid=\"value-{CODE}\"]').textContent === '-7.5'")
+    expect(value).to_have_text("-7.5")
     assert value.inner_text() == "-7.5"
     points = figure.locator("polyline").get_attribute("points").split()
     assert len(points) >= 2
