@@ -1,4 +1,5 @@
 """Meter API: readings in (partners, head-end systems), consumption out (with consent)."""
+import hashlib
 import json
 from datetime import UTC
 
@@ -34,6 +35,26 @@ def _utc_text(value) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def request_fingerprint(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"))
+                          .encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _replay(earlier: IdempotentResponse, *, key: str, path: str, fingerprint: str):
+    """The stored answer to a repeated request; a refusal (as Stripe does) when the key
+    was first used for another path or with another body."""
+    if earlier.path != path:
+        raise IdempotencyKeyReused(f"Idempotency-Key {key!r} was first used for "
+                                   f"{earlier.path}; use a new key for this request.")
+    if earlier.request_hash and earlier.request_hash != fingerprint:
+        raise IdempotencyKeyReused(
+            f"Idempotency-Key {key!r} was first used with a different body; nothing was "
+            "stored. Send a new batch with a new key (the same body with this key gets "
+            "the first answer again).")
+    return Response(earlier.body, status=earlier.status,
+                    headers={"Idempotent-Replayed": "true"})
+
+
 class ConsumptionPages(StrictPages):
     page_size = 100
     page_size_query_param = "page_size"
@@ -54,14 +75,11 @@ class MeterReadingsIn(APIView):
         meter = access_meter_by_serial(user=request.user, serial=serial)
         client = _client_id(request) or f"user:{request.user.pk}"
         key = request.headers.get("Idempotency-Key", "")[:200]
+        fingerprint = request_fingerprint(request.data)
         if key:
             earlier = IdempotentResponse.objects.filter(client=client, key=key).first()
-            if earlier is not None and earlier.path != request.path:
-                raise IdempotencyKeyReused(
-                    f"Idempotency-Key {key!r} was first used for {earlier.path}.")
             if earlier is not None:
-                return Response(earlier.body, status=earlier.status,
-                                headers={"Idempotent-Replayed": "true"})
+                return _replay(earlier, key=key, path=request.path, fingerprint=fingerprint)
         data_in = s.ReadingBatchIn(data=request.data)
         data_in.is_valid(raise_exception=True)
         readings = ((reading["interval_start"], reading["kwh"])
@@ -76,10 +94,12 @@ class MeterReadingsIn(APIView):
                     with transaction.atomic():
                         IdempotentResponse.objects.create(
                             client=client, key=key, path=request.path, status=200, body=body,
-                            created_at=now)
-                except IntegrityError:  # a concurrent twin won: replay its answer
+                            request_hash=fingerprint, created_at=now)
+                except IntegrityError:  # a concurrent twin won: its answer, or a refusal
                     earlier = IdempotentResponse.objects.get(client=client, key=key)
-                    return Response(earlier.body, status=earlier.status)
+                    transaction.set_rollback(True)  # this batch's readings are not kept
+                    return _replay(earlier, key=key, path=request.path,
+                                   fingerprint=fingerprint)
         return Response(body, status=status.HTTP_200_OK)
 
 
