@@ -28,10 +28,12 @@ class RedisCache(DjangoRedisCache):
 
     def count_in_window(self, key: str, seconds: int) -> int:
         """Add one to `key`'s counter for the current `seconds`-long window and return it,
-        in one round trip (INCR and EXPIRE in a transaction); the counter expires with
-        its window. Keys are made like every other (schema-prefixed)."""
+        in one round trip (INCR and EXPIRE pipelined); the counter expires with its
+        window. Keys are made like every other (schema-prefixed)."""
         key = self.make_and_validate_key(key)
-        pipe = self._cache.get_client(key, write=True).pipeline()
+        # Pipelined, not MULTI/EXEC: the two commands go together, and should EXPIRE be
+        # lost the counter only lives on (no request is let through that should not be).
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
         pipe.incr(key)
         pipe.expire(key, seconds, nx=True)
         return int(pipe.execute()[0])
