@@ -33,7 +33,9 @@ class RedisCache(DjangoRedisCache):
         key = self.make_and_validate_key(key)
         # Pipelined, not MULTI/EXEC: the two commands go together, and should EXPIRE be
         # lost the counter only lives on (no request is let through that should not be).
+        # The key names its window, so renewing the expiry on every hit is harmless (and
+        # needs no EXPIRE ... NX, which the embedded Redis 6.2 lacks).
         pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
         pipe.incr(key)
-        pipe.expire(key, seconds, nx=True)
+        pipe.expire(key, seconds)
         return int(pipe.execute()[0])
