@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from accounts import serializers as s
+from accounts.authentication import client_id_of
 from accounts.domain.access import contracts_visible_to, customers_visible_to
 from accounts.domain.audit import audit_record
 from accounts.domain.contracts import contract_create
@@ -26,8 +27,7 @@ from accounts.models import (
 
 
 def _client_id(request) -> str:
-    token = request.auth
-    return token.application.client_id if token is not None and token.application_id else ""
+    return client_id_of(request)
 
 
 def _audit(request, customer_ids, action, subject, detail=None):
@@ -104,6 +104,9 @@ class ContractListCreate(generics.ListCreateAPIView):
     filterset_class = ContractFilter
     permission_classes = [TokenMatchesOASRequirements]
     required_alternate_scopes = {"GET": [["contracts:read"]], "POST": [["contracts:write"]]}
+    error_responses = {"POST": {404: "No such customer here (`not_found`).",
+                                409: "The meter point is already supplied over part of "
+                                     "that period (`contract_overlaps`); nothing saved."}}
 
     def get_serializer_class(self):
         return s.ContractCreateIn if self.request.method == "POST" else s.ContractOut

@@ -278,3 +278,19 @@ class TariffSwitchRequest(models.Model):
 
     def __str__(self):
         return f"{self.contract} → {self.requested_product_id} ({self.status})"
+
+
+class ApplicationScopes(models.Model):
+    """The API scopes staff granted a partner's OAuth application: its tokens carry no
+    other (accounts/scopes.py). Space-separated, like a token's own `scope`."""
+
+    application = models.OneToOneField(settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+                                       on_delete=models.CASCADE, related_name="granted")
+    scopes = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "granted scopes"
+        verbose_name_plural = "granted scopes"
+
+    def __str__(self):
+        return self.scopes or "(none)"

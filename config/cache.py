@@ -25,3 +25,17 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def count_in_window(self, key: str, seconds: int) -> int:
+        """Add one to `key`'s counter for the current `seconds`-long window and return it,
+        in one round trip (INCR and EXPIRE pipelined); the counter expires with its
+        window. Keys are made like every other (schema-prefixed)."""
+        key = self.make_and_validate_key(key)
+        # Pipelined, not MULTI/EXEC: the two commands go together, and should EXPIRE be
+        # lost the counter only lives on (no request is let through that should not be).
+        # The key names its window, so renewing the expiry on every hit is harmless (and
+        # needs no EXPIRE ... NX, which the embedded Redis 6.2 lacks).
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, seconds)
+        return int(pipe.execute()[0])

@@ -1,6 +1,7 @@
 """URLs of the platform host (public schema): the platform site and the operator's admin."""
 from django.urls import path
 
+from config.api_errors import bad_request
 from config.ops.views import healthz
 from market.views import market_live
 from tenants.admin import platform_admin
@@ -12,3 +13,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("market/", market_live, name="market-live"),
 ]
+
+handler400 = bad_request

@@ -1,12 +1,12 @@
 """URLs of a retailer's host (its schema): portal, staff admin, partner API, OAuth2 token."""
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from oauth2_provider import urls as oauth2_urls
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from accounts.oauth_views import PartnerRevokeTokenView, PartnerTokenView
 from accounts.tariff_views import offered_tariffs
-from config.api_errors import api_not_found
+from config.api_errors import api_not_found, bad_request
 from config.ops.views import healthz
 from market.views import market_live
 from tariffs import api as tariffs_api
@@ -22,7 +22,15 @@ api_v1 = [
          name="product-versions"),
     path("quotes/", tariffs_api.QuoteCreate.as_view(), name="quote-create"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file (no inline script).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
+
+# Of django-oauth-toolkit's views only the token endpoints: applications are registered by
+# staff in the admin, and partners use the client-credentials grant (no authorize page).
+oauth2 = [
+    path("token/", PartnerTokenView.as_view(), name="token"),
+    path("revoke_token/", PartnerRevokeTokenView.as_view(), name="revoke-token"),
 ]
 
 admin.site.site_header = "Gridline · retailer admin"
@@ -38,7 +46,9 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("consumption/", include(("metering.urls_portal", "metering-portal"))),
     path("api/<path:rest>", api_not_found),
-    path("o/", include(oauth2_urls, namespace="oauth2_provider")),
+    path("o/", include((oauth2, "oauth2_provider"))),
     path("healthz", healthz, name="healthz"),
     path("market/", market_live, name="market-live"),
 ]
+
+handler400 = bad_request

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_inputs import StrictPages
 from market import serializers as s
 from market.domain.windows import cheapest_window
 from market.models import Instrument, InstrumentKind, PricePoint
@@ -35,7 +35,7 @@ class InstrumentList(generics.ListAPIView):
     queryset = Instrument.objects.order_by("code")
 
 
-class PricePagination(PageNumberPagination):
+class PricePagination(StrictPages):
     page_size = 200
     page_size_query_param = "page_size"
     max_page_size = 2000
@@ -60,6 +60,8 @@ class InstrumentPrices(generics.ListAPIView):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular's schema pass
+            return PricePoint.objects.none()
         instrument = get_object_or_404(Instrument, code=self.kwargs["code"])
         return PricePoint.objects.filter(instrument=instrument).order_by("interval_start")
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from rest_framework import serializers
 
+from core.api_inputs import OffsetDateTimeField
 from market.models import Instrument, PricePoint
 
 MAX_PERIOD = timedelta(days=31)
@@ -22,8 +23,8 @@ class PricePointOut(serializers.ModelSerializer):
 class CheapestWindowIn(serializers.Serializer):
     zone = serializers.CharField(max_length=40)
     hours = serializers.IntegerField(min_value=1, max_value=24 * 7)
-    period_from = serializers.DateTimeField()
-    period_to = serializers.DateTimeField()
+    period_from = OffsetDateTimeField()
+    period_to = OffsetDateTimeField()
 
     def validate(self, attrs):
         if attrs["period_to"] <= attrs["period_from"]:

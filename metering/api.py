@@ -1,4 +1,5 @@
 """Meter API: readings in (partners, head-end systems), consumption out (with consent)."""
+import hashlib
 import json
 from datetime import UTC
 
@@ -8,15 +9,16 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from oauth2_provider.contrib.rest_framework import TokenMatchesOASRequirements
 from rest_framework import status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import client_id_of
+from core.api_inputs import StrictPages
 from core.errors import GridlineError
 from metering import serializers as s
 from metering.domain.access import ReadNote, access_meter_by_serial
 from metering.domain.consumption import consumption_read_by
-from metering.domain.ingest import readings_ingest_rows
+from metering.domain.ingest import readings_ingest_for_meter
 from metering.models import IdempotentResponse
 
 
@@ -26,15 +28,34 @@ class IdempotencyKeyReused(GridlineError):
 
 
 def _client_id(request) -> str:
-    token = request.auth
-    return token.application.client_id if token is not None and token.application_id else ""
+    return client_id_of(request)
 
 
 def _utc_text(value) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-class ConsumptionPages(PageNumberPagination):
+def request_fingerprint(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"))
+                          .encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _replay(earlier: IdempotentResponse, *, key: str, path: str, fingerprint: str):
+    """The stored answer to a repeated request; a refusal (as Stripe does) when the key
+    was first used for another path or with another body."""
+    if earlier.path != path:
+        raise IdempotencyKeyReused(f"Idempotency-Key {key!r} was first used for "
+                                   f"{earlier.path}; use a new key for this request.")
+    if earlier.request_hash and earlier.request_hash != fingerprint:
+        raise IdempotencyKeyReused(
+            f"Idempotency-Key {key!r} was first used with a different body; nothing was "
+            "stored. Send a new batch with a new key (the same body with this key gets "
+            "the first answer again).")
+    return Response(earlier.body, status=earlier.status,
+                    headers={"Idempotent-Replayed": "true"})
+
+
+class ConsumptionPages(StrictPages):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 5000
@@ -46,40 +67,39 @@ class MeterReadingsIn(APIView):
 
     permission_classes = [TokenMatchesOASRequirements]
     required_alternate_scopes = {"POST": [["readings:write"]]}
+    error_responses = {"POST": {422: "The Idempotency-Key was first used with another "
+                                     "body or path (`idempotency_key_reused`)."}}
 
     @extend_schema(request=s.ReadingBatchIn, responses={200: s.IngestReportOut})
     def post(self, request, serial: str):
         meter = access_meter_by_serial(user=request.user, serial=serial)
         client = _client_id(request) or f"user:{request.user.pk}"
         key = request.headers.get("Idempotency-Key", "")[:200]
+        fingerprint = request_fingerprint(request.data)
         if key:
             earlier = IdempotentResponse.objects.filter(client=client, key=key).first()
-            if earlier is not None and earlier.path != request.path:
-                raise IdempotencyKeyReused(
-                    f"Idempotency-Key {key!r} was first used for {earlier.path}.")
             if earlier is not None:
-                return Response(earlier.body, status=earlier.status,
-                                headers={"Idempotent-Replayed": "true"})
+                return _replay(earlier, key=key, path=request.path, fingerprint=fingerprint)
         data_in = s.ReadingBatchIn(data=request.data)
         data_in.is_valid(raise_exception=True)
-        rows = (
-            (index, meter.serial, reading["interval_start"], reading["kwh"])
-            for index, reading in enumerate(data_in.validated_data["readings"], start=1)
-        )
+        readings = ((reading["interval_start"], reading["kwh"])
+                    for reading in data_in.validated_data["readings"])
         now = timezone.now()
         with transaction.atomic():
-            report = readings_ingest_rows(rows=rows, file_format="api", now=now,
-                                          source=f"api:{client}")
+            report = readings_ingest_for_meter(meter=meter, readings=readings, now=now,
+                                               source=f"api:{client}")
             body = s.IngestReportOut(report.as_dict()).data
             if key:
                 try:
                     with transaction.atomic():
                         IdempotentResponse.objects.create(
                             client=client, key=key, path=request.path, status=200, body=body,
-                            created_at=now)
-                except IntegrityError:  # a concurrent twin won: replay its answer
+                            request_hash=fingerprint, created_at=now)
+                except IntegrityError:  # a concurrent twin won: its answer, or a refusal
                     earlier = IdempotentResponse.objects.get(client=client, key=key)
-                    return Response(earlier.body, status=earlier.status)
+                    transaction.set_rollback(True)  # this batch's readings are not kept
+                    return _replay(earlier, key=key, path=request.path,
+                                   fingerprint=fingerprint)
         return Response(body, status=status.HTTP_200_OK)
 
 
@@ -88,6 +108,10 @@ class MeterConsumption(APIView):
 
     permission_classes = [TokenMatchesOASRequirements]
     required_alternate_scopes = {"GET": [["readings:read"]]}
+    error_responses = {"GET": {403: "The token lacks `readings:read` "
+                                    "(`insufficient_scope`), or the customer has not "
+                                    "consented to this partner reading their data "
+                                    "(`no_consent`)."}}
 
     @extend_schema(
         parameters=[s.ConsumptionQueryIn,
@@ -97,6 +121,7 @@ class MeterConsumption(APIView):
     def get(self, request, serial: str):
         query = s.ConsumptionQueryIn(data=request.query_params)
         query.is_valid(raise_exception=True)
+        ConsumptionPages().check_query(request)  # before the read is done and recorded
         return consumption_response(request, serial=serial, user=request.user,
                                     client_id=_client_id(request),
                                     query=query.validated_data)

@@ -160,6 +160,9 @@ class IdempotentResponse(models.Model):
     key = models.CharField(max_length=200)
     client = models.CharField(max_length=150)
     path = models.CharField(max_length=300)
+    # SHA-256 of the request's JSON (keys sorted): the same key with another body is
+    # refused, not replayed ("" on rows stored before it was kept).
+    request_hash = models.CharField(max_length=64, blank=True, default="")
     status = models.PositiveSmallIntegerField()
     body = models.JSONField()
     created_at = models.DateTimeField()

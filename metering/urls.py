@@ -1,9 +1,9 @@
 """Meter API routes, mounted at /api/v1/meters/ by config/urls_tenant.py."""
 from django.urls import path
 
-from metering import api, api_fast
+from metering import api
 
 urlpatterns = [
     path("<str:serial>/readings/", api.MeterReadingsIn.as_view(), name="meter-readings"),
-    path("<str:serial>/consumption/", api_fast.meter_consumption, name="meter-consumption"),
+    path("<str:serial>/consumption/", api.MeterConsumption.as_view(), name="meter-consumption"),
 ]

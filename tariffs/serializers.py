@@ -2,6 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api_inputs import OffsetDateTimeField
 from tariffs.domain.codec import definition_to_json
 from tariffs.domain.rates import published_rates
 from tariffs.models import Product, TariffVersion
@@ -70,7 +71,7 @@ class VersionOut(serializers.ModelSerializer):
 
 class QuoteIn(serializers.Serializer):
     interval_minutes = serializers.ChoiceField(choices=[15, 30, 60])
-    start = serializers.DateTimeField(help_text="first interval start, ISO 8601 with offset")
+    start = OffsetDateTimeField(help_text="first interval start, ISO 8601 with offset")
     import_kwh = serializers.ListField(child=serializers.FloatField(min_value=0),
                                        min_length=1, max_length=35136)
     products = serializers.ListField(child=serializers.CharField(), required=False,

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 from oauth2_provider.models import get_application_model
-from oauth2_provider.settings import oauth2_settings
 
 from accounts.domain.consents import consent_grant, consents_live
 from accounts.domain.contracts import contract_create
 from accounts.domain.demo_tariffs import DEMO_PRICES_FROM, demo_products
+from accounts.domain.partners import api_scopes, granted_scopes, partner_scopes_set
 from accounts.domain.staff_roles import staff_user_ensure
 from accounts.models import (
     Account,
@@ -215,8 +215,9 @@ def _partner(*, slug: str) -> None:
         user = User.objects.create_user(username="partner", role=Role.PARTNER)
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    if not Application.objects.filter(client_id=partner_client_id(slug)).exists():
-        Application.objects.create(
+    application = Application.objects.filter(client_id=partner_client_id(slug)).first()
+    if application is None:
+        application = Application.objects.create(
             name=f"{slug} demo partner",
             user=user,
             client_id=partner_client_id(slug),
@@ -224,6 +225,8 @@ def _partner(*, slug: str) -> None:
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
         )
+    if not granted_scopes(application=application):
+        partner_scopes_set(application=application, scopes=list(api_scopes()))
 
 
 def demo_credentials(*, host_suffix: str, port: int) -> dict:
@@ -262,7 +265,7 @@ def demo_credentials(*, host_suffix: str, port: int) -> dict:
                 "client_secret": partner_client_secret(slug),
                 # Every scope the retailer's partners may ask for; reading consumption
                 # also needs the customer's consent (seeded for the enterprise customer).
-                "scopes": " ".join(oauth2_settings.SCOPES),
+                "scopes": " ".join(api_scopes()),
                 "consent": {"customer": spec["enterprise"][1],
                             "meter_points": [f"{slug.upper()}-E-0001-MP1",
                                              f"{slug.upper()}-E-0001-MP2"]},

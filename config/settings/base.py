@@ -4,6 +4,7 @@ DATABASE_URL and REDIS_URL name the servers. When they are unset, `scripts/servi
 (used by `make run` and `make test`) starts an embedded PostgreSQL and Redis and sets them.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # shared market data. Everything of a retailer's business lives in its own schema.
 SHARED_APPS = [
     "django_tenants",
+    "axes",
     "tenants",
     "market",
     "django.contrib.contenttypes",
@@ -60,6 +62,7 @@ SHARED_APPS = [
     "channels",
 ]
 TENANT_APPS = [
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "accounts.users",
@@ -95,6 +98,7 @@ MIDDLEWARE = [
     "config.ops.middleware.HealthCheckMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +106,46 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.RejectNulBytes",
+    # Last, as django-axes asks: turns its lockout into our 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------
+# Scripts only from our own origin (no inline script, no CDN: pages load their JS from
+# static files; Swagger UI's start-up script is served as a file too). Inline styles are
+# still allowed: portal templates size chart bars with style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", "ws:", "wss:"],  # live prices over WebSockets
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- login throttling (django-axes) ------------------------------------------------------
+# Portal, staff admin and operator admin logins, and partners' client secrets at /o/token/
+# (accounts/oauth_views.py): after AXES_FAILURE_LIMIT failures for one username (or client
+# id) from one IP address, that pair is locked out for AXES_COOLOFF_TIME, even with the
+# right password; 429 with Retry-After (config/lockout.py). Attempts are stored in the
+# schema of the host they were made on (staff see them in the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("GRIDLINE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("GRIDLINE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_VERBOSE = False
 
 TEMPLATES = [
     {
@@ -189,21 +232,44 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- API -----------------------------------------------------------------------------
+# Request bodies (a batch of up to 50,000 readings is ~3.2 MB of JSON); larger ones get
+# 413 request_too_large (config/api_errors.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.PartnerAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # What the API accepts, decided once (config/api_inputs.py, docs/api.md "Inputs").
+    "DEFAULT_PARSER_CLASSES": ["core.api_inputs.SafeJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api_inputs.StrictPages",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["core.api_inputs.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.GridlineAutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    # Per partner client, and per IP for calls without a token (config/api_throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": ["config.api_throttles.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env("GRIDLINE_API_RATE", "3000/minute"),
+        "anon": env("GRIDLINE_API_ANON_RATE", "600/minute"),
+    },
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gridline partner API",
-    "DESCRIPTION": "Customers and contracts of one retail electricity company (the host's).",
+    "DESCRIPTION": (
+        "The partner API of one retail electricity company: the host's. Customers and "
+        "their premises, contracts, products and their published rates, quotes for a load "
+        "profile, meter readings in and consumption out (with the customer's consent), and "
+        "wholesale market prices.\n\n"
+        "**Authentication**: OAuth2 client credentials at `/o/token/` on the same host "
+        "(use *Authorize* above); each endpoint names the scope it needs.\n\n"
+        "**Errors**: every 4xx body is `{\"error\": code, \"detail\": message}`; "
+        "validation errors add `fields`.\n\n"
+        "**Limits**: request bodies up to 5 MiB; up to 50,000 readings per batch; "
+        "pages of 50 (consumption: `page_size` up to 5,000); a rate limit per client "
+        "(429 with Retry-After). Datetimes carry a UTC offset within ±14:59. "
+        "Guide: docs/api.md in the repository."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -212,9 +278,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # "Try it out" keeps the token across reloads of the docs page.
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # Choice sets named after what they are, not after the first field that used them.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "accounts.models.CustomerKind",
+        "HeatingTypeEnum": "accounts.models.HeatingType",
+        "SettlementEnum": "accounts.models.Settlement",
+        "PaymentEnum": "accounts.models.Payment",
+        "ContractStatusEnum": "accounts.models.ContractStatus",
+        "InstrumentKindEnum": "market.models.InstrumentKind",
+        "DirectionEnum": "tariffs.models.Direction",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "config.api_schema.tighten_query_parameters"],
 }
 # Partners authenticate with the OAuth2 client-credentials grant at /o/token/ on their
-# retailer's host; tokens live in that retailer's schema.
+# retailer's host; tokens live in that retailer's schema. Applications are registered by
+# staff in the admin (no public registration page is mounted: config/urls_tenant.py).
+# The toolkit's own model, named so that our models' migrations can depend on it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "customers:read": "Read customers, their premises and meter points",
@@ -225,8 +308,15 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
-    # Tokens checked from the cache, dropped from it when revoked (accounts/tokens.py).
-    "OAUTH2_VALIDATOR_CLASS": "accounts.tokens.CachedTokenValidator",
+    # Tokens checked from the cache, dropped from it when revoked (accounts/tokens.py);
+    # only active partners' applications get one.
+    "OAUTH2_VALIDATOR_CLASS": "accounts.tokens.PartnerValidator",
+    # The client-credentials grant only (oauthlib's server for machine clients): no
+    # password, authorization-code or implicit grant, no refresh tokens.
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
+    # A token carries only scopes staff granted its application (accounts/scopes.py).
+    "SCOPES_BACKEND_CLASS": "accounts.scopes.GrantedScopes",
+    "APPLICATION_ADMIN_CLASS": "accounts.oauth_admin.PartnerApplicationAdmin",
 }
 
 LANGUAGE_CODE = "en-gb"
@@ -269,4 +359,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("GRIDLINE_LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

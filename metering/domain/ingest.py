@@ -50,11 +50,19 @@ _TS_RANGES = """substr({t}, 1, 4) <> '0000'
     AND substr({t}, 12, 2) <= '23' AND substr({t}, 15, 1) <= '5'
     AND substr({t}, 18, 1) <= '5'
     AND (length({t}) = 20 OR (substr({t}, 21, 2) <= '14' AND substr({t}, 24, 1) <= '5'))"""
-# kWh: optional sign, up to 9 integer digits, optional decimals.
-_KWH_VALID = """length({k}) - length(ltrim({k}, '+-')) <= 1
+# kWh (the one grammar, docs/metering.md "kWh values"): at most 30 characters after
+# trimming spaces and tabs; an optional leading + or -, digits with at most one decimal
+# point, at least one digit; no exponent, no spaces inside, no NaN or Infinity. The fast
+# statement lets only such characters reach PostgreSQL's cast, which accepts exactly that
+# grammar of them (or raises, and the careful statement decides); the careful one spells
+# the grammar out.
+_KWH_CHARACTERS = """length({k}) <= 30 AND translate({k}, '0123456789.+-', '') = ''"""
+_KWH_VALID = """length({k}) <= 30
+    AND length({k}) - length(ltrim({k}, '+-')) <= 1
     AND translate(ltrim({k}, '+-'), '0123456789', '') IN ('', '.')
-    AND translate(ltrim({k}, '+-'), '.', '') <> ''
-    AND length(split_part(ltrim({k}, '+-'), '.', 1)) <= 9"""
+    AND translate(ltrim({k}, '+-'), '.', '') <> ''"""
+# Interval starts: the shape, then ranges; offsets within ±14:59 on both statements.
+_TS_OFFSET = "(length({t}) = 20 OR substr({t}, 21, 2) <= '14')"
 
 
 class UnableToIngestReadings(GridlineError):
@@ -111,10 +119,25 @@ def readings_ingest_rows(*, rows, file_format: str, source: str, now: datetime,
     )
 
 
+def readings_ingest_for_meter(*, meter, readings, source: str, now: datetime,
+                              options: IngestOptions = IngestOptions()) -> IngestReport:
+    """A batch for one meter (the API): `readings` are `(interval_start_text, kwh_text)`
+    pairs, lines numbered from 1. The meter is not taken from the rows: each is staged
+    under this meter's serial, and validation looks up no other meter, so whatever the
+    values hold, no other meter's readings can change."""
+    rows = ((line, meter.serial, start, kwh)
+            for line, (start, kwh) in enumerate(readings, start=1))
+    return readings_ingest(
+        stage=lambda cursor: staging.stage_rows(cursor, rows=rows),
+        file_format="api", source=source, now=now, options=options, meter_id=meter.pk,
+    )
+
+
 def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
-                    options: IngestOptions) -> IngestReport:
+                    options: IngestOptions, meter_id: int | None = None) -> IngestReport:
     """`stage(cursor)` COPYs the lines into staging and returns what it staged
-    (metering/domain/staging.py); everything after that is the same for every format."""
+    (metering/domain/staging.py); everything after that is the same for every format.
+    `meter_id`: the only meter the rows may write (None: any meter they name)."""
     if now.tzinfo is None:
         raise UnableToIngestReadings("`now` must be timezone-aware.")
     if options.quality not in ("ACTUAL", "ESTIMATED"):
@@ -127,7 +150,7 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
         cursor.execute("SET LOCAL jit = off")
         report.save()
         staged = stage(cursor)
-        report.read = _validate(cursor, staged=staged, now=now)
+        report.read = _validate(cursor, staged=staged, now=now, meter_id=meter_id)
         bounds = vee.ranges_stage(cursor)
         if bounds is not None:
             lo, hi, months = bounds
@@ -166,7 +189,7 @@ _PARALLEL = {"parallel_setup_cost": "10", "parallel_tuple_cost": "0.0001",
              "min_parallel_table_scan_size": "0"}
 
 
-def _validate(cursor, *, staged: staging.Staged, now: datetime) -> int:
+def _validate(cursor, *, staged: staging.Staged, now: datetime, meter_id: int | None) -> int:
     """Parse and check every staged line into `ingest_rows` (reason NULL = good); returns
     the number of lines read.
 
@@ -181,9 +204,11 @@ def _validate(cursor, *, staged: staging.Staged, now: datetime) -> int:
             cursor.execute(f"SET LOCAL {name} = {value}")
     try:
         with transaction.atomic():
-            cursor.execute(_parse_sql(staged.texts_sql, careful=False), {"now": now})
+            cursor.execute(_parse_sql(staged.texts_sql, careful=False, meter_id=meter_id),
+                           {"now": now})
     except DataError:
-        cursor.execute(_parse_sql(staged.texts_sql, careful=True), {"now": now})
+        cursor.execute(_parse_sql(staged.texts_sql, careful=True, meter_id=meter_id),
+                       {"now": now})
     read = cursor.rowcount
     if parallel:  # the later statements are small or write (no parallel plans there)
         for name in _PARALLEL:
@@ -191,15 +216,18 @@ def _validate(cursor, *, staged: staging.Staged, now: datetime) -> int:
     return read
 
 
-def _parse_sql(texts_sql: str, *, careful: bool) -> str:
+def _parse_sql(texts_sql: str, *, careful: bool, meter_id: int | None = None) -> str:
     """One pass: parse, check, then sort by meter and time, so that duplicates within the
     file (the first line wins; a later copy names the copy before it) and each good row's
     previous good reading (the gap search in VEE) come from one window over that sort. The
-    rows are stored in that order, the order the reading table's primary key wants."""
-    shape = _TS_LIKE.format(t="t.ts_text")
+    rows are stored in that order, the order the reading table's primary key wants.
+    `meter_id`: the only meter rows may name (any other serial is an unknown meter)."""
+    meters = "" if meter_id is None else f"WHERE id = {int(meter_id)}"
+    # Both statements check the shape (digits where digits go) and the offset's hours.
+    shape = " AND ".join([_TS_LIKE.format(t="t.ts_text"), _TS_SHAPE.format(t="t.ts_text"),
+                          _TS_OFFSET.format(t="t.ts_text")])
     if careful:
         # Nested CASEs: the range checks cast digits, so they run only on the right shape.
-        shape += " AND " + _TS_SHAPE.format(t="t.ts_text")
         ts_expr = (f"CASE WHEN {shape} THEN CASE WHEN {_TS_RANGES.format(t='t.ts_text')} "
                    "THEN t.ts_text::timestamptz END END")
         kwh_ok = _KWH_VALID.format(k="t.kwh_text")
@@ -209,7 +237,7 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
         ts_expr = (f"CASE WHEN {shape} AND t.ts_text NOT LIKE '___________24%%' "
                    "AND t.ts_text NOT LIKE '_________________60%%' "
                    "THEN t.ts_text::timestamptz END")
-        kwh_ok = "t.kwh_text <> ''"
+        kwh_ok = _KWH_CHARACTERS.format(k="t.kwh_text")
     # Nested subqueries rather than CTEs, so the whole parse and check can run in parallel
     # workers; each layer selects clock_timestamp() to be computed once per row (see
     # staging.py), and the sort for the window is done by the workers and merged.
@@ -230,8 +258,6 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
                    clock_timestamp() AS computed_once,
                 CASE
                     WHEN parse_error IS NOT NULL THEN parse_error
-                    WHEN n <> 3
-                        THEN 'expected 3 fields (meter serial, interval start, kWh), got ' || n
                     WHEN meter_id IS NULL THEN 'unknown meter ' || quote_literal(serial)
                     WHEN ts IS NULL
                         THEN 'invalid interval start (YYYY-MM-DDTHH:MM:SS with a UTC offset)'
@@ -246,12 +272,11 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
                         THEN 'meter not installed at this time'
                 END AS reason
             FROM (
-                SELECT t.line, t.parse_error, t.n, t.serial, m.id AS meter_id,
+                SELECT t.line, t.parse_error, t.serial, m.id AS meter_id,
                        m.interval_minutes, m.interval_seconds, m.latest_start,
                        m.installed_at, m.removed_at,
                        {ts_expr} AS ts,
-                       CASE WHEN t.value IS NOT NULL THEN t.value
-                            WHEN {kwh_ok} THEN t.kwh_text::numeric END * m.multiplier
+                       CASE WHEN {kwh_ok} THEN t.kwh_text::numeric END * m.multiplier
                            AS scaled,
                        clock_timestamp() AS computed_once
                 FROM ({texts_sql}) t
@@ -262,7 +287,7 @@ def _parse_sql(texts_sql: str, *, careful: bool) -> str:
                            %(now)s::timestamptz - make_interval(mins => interval_minutes)
                                AS latest_start,
                            installed_at, removed_at
-                    FROM metering_meter
+                    FROM metering_meter {meters}
                 ) m ON m.serial = t.serial
             ) parsed
         ) checked

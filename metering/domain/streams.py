@@ -1,33 +1,48 @@
 """File-like adapters that feed PostgreSQL COPY without holding a file in memory.
 
-Every ingest path ends in COPY into a one-column staging table: either the caller's CSV
-file as it is (the fast path, `csv_copy_source`) or normalised lines produced by a parser
-(`NormalisedLines`), each `<line>\\x01<serial>,<interval start>,<kWh>`.
+Every value stays inside its field: either the caller's CSV file goes to COPY as it is
+(the fast path, `csv_copy_source`: PostgreSQL's CSV parser splits it), or rows produced
+by a parser go as COPY text lines with every value escaped (`NormalisedLines`). A value
+holding a newline, tab, backslash, comma or quote can never open a row or a field of its
+own (that would let a batch for one meter write another).
 """
+import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 _DIGIT = re.compile(rb"[0-9]")
-_UNSAFE = str.maketrans({"\x01": " ", "\x02": " ", "\n": " ", "\r": " "})
+_BATCH_ROWS = 2048
+
+
+def field_count_error(count: int) -> str:
+    return f"expected 3 fields (meter serial, interval start, kWh), got {count}"
 
 
 class ChainedReader(io.RawIOBase):
-    """`prefix` bytes, then the rest of `stream`: lets us peek at a header line."""
+    """`prefix` bytes, then the rest of `stream` (binary or text): lets us peek at a
+    header line."""
 
     def __init__(self, prefix: bytes, stream):
-        self._prefix = prefix
+        self._pending = prefix
         self._stream = stream
 
     def readable(self):
         return True
 
     def read(self, size=-1):
-        if self._prefix:
-            chunk, self._prefix = self._prefix, b""
-            return chunk
-        data = self._stream.read(size if size and size > 0 else 65536)
-        return data.encode() if isinstance(data, str) else data
+        size = size if size and size > 0 else 65536
+        if not self._pending:
+            data = self._stream.read(size)
+            self._pending = data.encode() if isinstance(data, str) else data
+        chunk, self._pending = self._pending[:size], self._pending[size:]
+        return chunk
+
+    def readinto(self, buffer):
+        chunk = self.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
 
 
 def csv_copy_source(stream) -> tuple[ChainedReader, bool]:
@@ -41,9 +56,27 @@ def csv_copy_source(stream) -> tuple[ChainedReader, bool]:
     return ChainedReader(b"" if has_header else first, stream), has_header
 
 
+def csv_file_rows(source: ChainedReader, *, first_line: int) -> Iterator[tuple]:
+    """The records of a CSV file (`source` from `csv_copy_source`) read by Python's CSV
+    parser, as `(line, serial, interval_start, kwh)` or `(line, None, None, reason)`:
+    the path for files PostgreSQL's COPY could not take whole (a line with a field too
+    many or too few, bytes that are not UTF-8). Lines count records, as COPY does; blank
+    lines are skipped."""
+    # newline="": lines end only at \n, \r\n or \r, as in COPY (csv reads quoted ones on)
+    text = io.TextIOWrapper(io.BufferedReader(source), encoding="utf-8", errors="replace",
+                            newline="")
+    for line, fields in enumerate(csv.reader(text), start=first_line):
+        if len(fields) == 3:
+            yield line, fields[0], fields[1], fields[2]
+        elif len(fields) > 1 or (fields and fields[0].strip(" \t")):
+            yield line, None, None, field_count_error(len(fields))
+
+
 class NormalisedLines(io.RawIOBase):
-    """A readable byte stream over `(line, serial, interval_start_iso, kwh_text)` tuples;
-    `(line, None, None, reason)` passes a parser's rejection through."""
+    """A readable byte stream in COPY's text format, one line per row,
+    `line<TAB>serial<TAB>interval_start<TAB>kwh<TAB>parse_error`, over `(line, serial,
+    interval_start_iso, kwh_text)` tuples; `(line, None, None, reason)` passes a parser's
+    rejection through (its other columns NULL)."""
 
     def __init__(self, rows: Iterable[tuple[int, str, str, str]]):
         self._rows: Iterator = iter(rows)
@@ -54,17 +87,42 @@ class NormalisedLines(io.RawIOBase):
 
     def read(self, size=-1):
         size = size if size and size > 0 else 65536
-        parts = [self._buffer]
-        length = len(self._buffer)
-        for line, serial, start, kwh in self._rows:
-            if serial is None:  # the parser could not read this line; kwh is the reason
-                text = f"{line}\x01\x01{str(kwh).translate(_UNSAFE)}\n".encode()
-            else:
-                text = f"{line}\x01{str(serial).translate(_UNSAFE)},{start},{kwh}\x01\n".encode()
-            parts.append(text)
-            length += len(text)
-            if length >= size:
+        while len(self._buffer) < size:
+            batch = list(islice(self._rows, _BATCH_ROWS))
+            if not batch:
                 break
-        data = b"".join(parts)
-        self._buffer = data[size:]
-        return data[:size]
+            self._buffer += _copy_lines(batch)
+        chunk, self._buffer = self._buffer[:size], self._buffer[size:]
+        return chunk
+
+
+def _copy_lines(rows: list) -> bytes:
+    """COPY text lines for `rows`. Written plainly first; if the text then holds a tab,
+    line break or backslash beyond the ones the format puts there (or a NUL), some value
+    had one, and every value is escaped instead (rare: the common batch costs a few
+    counts over its text)."""
+    nulls = 0
+    lines = []
+    for line, serial, start, kwh in rows:
+        if serial is None:  # the parser could not read this line; kwh is the reason
+            lines.append(f"{line}\t\\N\t\\N\t\\N\t{kwh}\n")
+            nulls += 3
+        else:
+            lines.append(f"{line}\t{serial}\t{start}\t{kwh}\t\\N\n")
+            nulls += 1
+    text = "".join(lines)
+    if (text.count("\t") != 4 * len(rows) or text.count("\n") != len(rows)
+            or text.count("\\") != nulls or "\r" in text or "\x00" in text):
+        text = "".join(
+            f"{line}\t\\N\t\\N\t\\N\t{_escaped(kwh)}\n" if serial is None else
+            f"{line}\t{_escaped(serial)}\t{_escaped(start)}\t{_escaped(kwh)}\t\\N\n"
+            for line, serial, start, kwh in rows)
+    # Lone surrogates (JSON can carry them) are not UTF-8: "?" makes the value invalid.
+    return text.encode("utf-8", "replace")
+
+
+def _escaped(value) -> str:
+    """A value for COPY's text format: backslash, tab and line breaks escaped; NUL (which
+    no text column can hold) replaced by U+FFFD, so the value is rejected, not cut."""
+    return (str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\x00", "\ufffd"))

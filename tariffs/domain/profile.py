@@ -41,10 +41,19 @@ def _index_ns(index: pd.Index, *, what: str) -> np.ndarray:
             f"{what} must be indexed by timezone-aware interval starts "
             f"(got {type(index).__name__}{'' if getattr(index, 'tz', None) else ' without tz'})"
         )
-    starts = index.tz_convert("UTC").as_unit("ns").asi8
+    try:
+        starts = index.tz_convert("UTC").as_unit("ns").asi8
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        raise InvalidLoadProfile(
+            f"{what}: interval starts must lie between {pd.Timestamp.min:%Y-%m-%d} and "
+            f"{pd.Timestamp.max:%Y-%m-%d}") from None
     if len(starts) > 1 and not (np.diff(starts) > 0).all():
         raise InvalidLoadProfile(f"{what}: interval starts must be strictly increasing")
     return starts
+
+
+# kWh per interval above this is no meter's reading (and sums of such values overflow).
+MAX_INTERVAL_KWH = 1e9
 
 
 def _values(series: pd.Series, *, what: str) -> np.ndarray:
@@ -52,6 +61,10 @@ def _values(series: pd.Series, *, what: str) -> np.ndarray:
     if np.isnan(values).any():
         first = series.index[np.isnan(values)][0]
         raise InvalidLoadProfile(f"{what} has no value for the interval at {first.isoformat()}")
+    if (np.abs(values) >= MAX_INTERVAL_KWH).any():
+        first = series.index[np.abs(values) >= MAX_INTERVAL_KWH][0]
+        raise InvalidLoadProfile(f"{what} is {MAX_INTERVAL_KWH:,.0f} kWh or more for the "
+                                 f"interval at {first.isoformat()}")
     if (values < 0).any():
         first = series.index[values < 0][0]
         raise InvalidLoadProfile(f"{what} is negative for the interval at {first.isoformat()}")

@@ -9,7 +9,7 @@ from tariffs.models import Product
 from .catalogue import tariff_definition, version_active_on
 from .compare import rank_tariffs
 from .load_files import breakdown_json
-from .profile import load_profile_from_series
+from .profile import InvalidLoadProfile, load_profile_from_series
 
 
 class UnableToQuote(GridlineError):
@@ -25,7 +25,11 @@ def products_quote(
     Dynamic (spot-indexed) versions are left out: they need market prices for every
     submitted interval, which a quote for arbitrary dates cannot promise.
     """
-    index = pd.date_range(start, periods=len(import_kwh), freq=interval)
+    try:
+        index = pd.date_range(start, periods=len(import_kwh), freq=interval)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        raise InvalidLoadProfile(f"The profile starting {start.isoformat()} lies outside "
+                                 "the dates that can be priced.") from None
     profile = load_profile_from_series(import_kwh=pd.Series(import_kwh, index=index),
                                        interval=interval)
     products = Product.objects.order_by("code")

@@ -1,5 +1,8 @@
 """Partner tokens are checked from the cache, and leave it the moment they stop being
 valid: revoked, deleted, or their partner user deactivated."""
+import hashlib
+
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -33,7 +36,7 @@ def test_a_revoked_token_is_refused_at_once(alpha):
     assert revoked.status_code == 200
     response = alpha.get(URL, **headers)
     assert response.status_code == 401
-    assert response.json()["error"] == "not_authenticated"
+    assert response.json()["error"] == "invalid_token"
 
 
 def test_a_deleted_token_is_refused_at_once(alpha):
@@ -58,3 +61,15 @@ def test_a_token_of_one_retailer_is_unknown_at_another(alpha, beta):
     headers = bearer(alpha, "alpha")
     assert alpha.get(URL, **headers).status_code == 200  # cached under alpha's schema
     assert beta.get(URL, **headers).status_code == 401
+
+
+def test_the_cache_holds_plain_values_not_orm_objects(alpha):
+    headers = bearer(alpha, "alpha", scope="customers:read")
+    assert alpha.get(URL, **headers).status_code == 200
+    raw = headers["HTTP_AUTHORIZATION"].split()[1]
+    with schema_context("alpha"):
+        cached = cache.get(f"oauth-access-token:{hashlib.sha256(raw.encode()).hexdigest()}")
+    assert isinstance(cached, dict)
+    assert cached["scope"] == "customers:read"
+    assert cached["client_id"] == "alpha-partner"
+    assert {type(value) for value in cached.values()} <= {str, int, float, tuple}

@@ -74,3 +74,19 @@ def logged_in(browser, django_db_blocker, *, host, port, username, width=1280, h
     page = context.new_page()
     page.set_default_timeout(15000)
     return page
+
+
+def wait_for_value(page, expression: str, expected, *, timeout: float = 10.0):
+    """Poll a JavaScript expression until it equals `expected` (page.wait_for_function with
+    a string needs eval, which the pages' Content-Security-Policy forbids)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value == expected:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expression} is {value!r}, not {expected!r}, after "
+                                 f"{timeout} s")
+        page.wait_for_timeout(50)

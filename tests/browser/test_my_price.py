@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from market.domain.prices import RawPoint, prices_save
 from market.models import PricePoint
@@ -40,7 +41,7 @@ def test_bobs_price_now_changes_after_a_tick(browser, asgi_server, this_hour,
     page = logged_in(browser, django_db_blocker, host="beta.localhost", port=asgi_server,
                      username="bob")
     page.goto(f"http://beta.localhost:{asgi_server}/market/")
-    page.wait_for_function("document.body.dataset.marketStatus === 'live'")
+    expect(page.locator("body")).to_have_attribute("data-market-status", "live")
     price = page.get_by_test_id("my-price")
     expected_before = str(spot_unit_price(terms=BetaAgile, market_value=Decimal("50")))
     assert price.inner_text() == expected_before
@@ -49,16 +50,14 @@ def test_bobs_price_now_changes_after_a_tick(browser, asgi_server, this_hour,
     start = page.get_by_test_id("my-price-interval").get_attribute("data-start")
     assert start.startswith(this_hour.isoformat()[:13])  # the half-hour of now, this hour
     chart = card.get_by_test_id("my-price-chart")
-    page.wait_for_function("document.querySelector('[data-testid=my-price-chart]')"
-                           ".dataset.chartReady === 'true'")
+    expect(chart).to_have_attribute("data-chart-ready", "true")
     assert "GBP/kWh" in chart.locator(".ytitle").text_content()
 
     in_thread(django_db_blocker, lambda: prices_save(
         points=[RawPoint("DA-SOUTH", this_hour, "250")], received_at=timezone.now(),
         source="browser-test"))
     expected_after = str(spot_unit_price(terms=BetaAgile, market_value=Decimal("250")))
-    page.wait_for_function(
-        f"document.querySelector('[data-testid=my-price]').textContent === '{expected_after}'")
+    expect(price).to_have_text(expected_after)
     assert expected_after != expected_before
     first_bar = page.evaluate("document.querySelector('[data-testid=my-price-chart]')"
                               ".data[0].y[0]")

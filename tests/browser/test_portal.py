@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
+from playwright.sync_api import expect
 
 from accounts.domain.demo import partner_client_id, partner_client_secret
 from accounts.models import Consent
@@ -88,8 +89,7 @@ def test_the_consumption_chart_has_axes_units_legend_and_marks_the_estimated_int
     page.goto(f"http://alpha.localhost:{asgi_server}/consumption/?meter={SERIAL}&view=day"
               f"&date={DAY.date().isoformat()}")
     chart = page.get_by_test_id("chart-consumption")
-    page.wait_for_function("document.querySelector('[data-testid=chart-consumption]')"
-                           ".dataset.chartReady === 'true'")
+    expect(chart).to_have_attribute("data-chart-ready", "true")
     assert chart.locator(".xtitle").text_content() == "Time of day (local time)"
     assert chart.locator(".ytitle").text_content() == "Energy used (kWh)"
     legend = [t.text_content() for t in chart.locator(".legendtext").all()]

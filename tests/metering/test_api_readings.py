@@ -2,7 +2,7 @@
 import pytest
 from django_tenants.utils import schema_context
 
-from metering.models import Reading
+from metering.models import IngestReport, Reading
 from tests.accounts.test_api import bearer
 from tests.metering.conftest import meter_create
 
@@ -40,14 +40,27 @@ def test_a_repeated_batch_changes_nothing(alpha, alpha_meter, alpha_writer):
 
 def test_idempotency_key_replays_the_first_response(alpha, alpha_meter, alpha_writer):
     first = post(alpha, "ALPHA-M-0001", alpha_writer, HTTP_IDEMPOTENCY_KEY="batch-1")
-    changed = {"readings": [{"interval_start": "2026-03-01T00:00:00+00:00", "kwh": "9"}]}
-    replay = post(alpha, "ALPHA-M-0001", alpha_writer, body=changed,
-                  HTTP_IDEMPOTENCY_KEY="batch-1")
+    replay = post(alpha, "ALPHA-M-0001", alpha_writer, HTTP_IDEMPOTENCY_KEY="batch-1")
     assert replay.status_code == 200
     assert replay.json() == first.json()
     assert replay.headers["Idempotent-Replayed"] == "true"
+    assert IngestReport.objects.count() == 1  # the batch was not ingested again
+
+
+def test_idempotency_key_reused_with_another_body_is_422(alpha, alpha_meter, alpha_writer):
+    post(alpha, "ALPHA-M-0001", alpha_writer, HTTP_IDEMPOTENCY_KEY="batch-1")
+    changed = {"readings": [{"interval_start": "2026-03-01T00:00:00+00:00", "kwh": "9"}]}
+    response = post(alpha, "ALPHA-M-0001", alpha_writer, body=changed,
+                    HTTP_IDEMPOTENCY_KEY="batch-1")
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": "idempotency_key_reused",
+        "detail": "Idempotency-Key 'batch-1' was first used with a different body; nothing "
+                  "was stored. Send a new batch with a new key (the same body with this key "
+                  "gets the first answer again)."}
     assert sorted(str(k) for k in Reading.objects.values_list("kwh", flat=True)) == [
         "0.400000", "0.500000"]
+    assert IngestReport.objects.count() == 1
 
 
 def test_a_serial_of_beta_posted_to_alpha_is_404(alpha, alpha_writer):
