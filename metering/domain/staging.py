@@ -22,7 +22,12 @@ from dataclasses import dataclass
 
 import psycopg2
 
-from metering.domain.streams import NormalisedLines, csv_copy_source, csv_file_rows
+from metering.domain.streams import (
+    CopyMarkerGuard,
+    NormalisedLines,
+    csv_copy_source,
+    csv_file_rows,
+)
 
 COPY_CHUNK = 262_144
 
@@ -75,6 +80,7 @@ def stage_csv(cursor, *, stream) -> Staged:
     reader, has_header = csv_copy_source(stream)
     first_line = 2 if has_header else 1
     if start is not None:
+        guard = CopyMarkerGuard(reader)
         cursor.execute("SAVEPOINT ingest_csv_copy")
         try:
             cursor.execute(f"CREATE UNLOGGED TABLE {table} ({_LINE.format(first=first_line)}, "
@@ -83,9 +89,13 @@ def stage_csv(cursor, *, stream) -> Staged:
             # no keywords here.
             cursor.copy_expert(
                 f"COPY {table} (serial, ts_text, kwh_text) FROM STDIN WITH "
-                "(FORMAT csv, ENCODING 'UTF8')", reader, COPY_CHUNK)
+                "(FORMAT csv, ENCODING 'UTF8')", guard, COPY_CHUNK)
             lines = cursor.rowcount
-        except psycopg2.DataError:
+        except psycopg2.Error as error:
+            # A line COPY cannot take (DataError), or an end-of-data marker line that
+            # would silently end the COPY early: Python's CSV parser reads the file.
+            if not (isinstance(error, psycopg2.DataError) or guard.found):
+                raise
             cursor.execute("ROLLBACK TO SAVEPOINT ingest_csv_copy")
             stream.seek(start)
             reader, _ = csv_copy_source(stream)

@@ -45,6 +45,61 @@ class ChainedReader(io.RawIOBase):
         return len(chunk)
 
 
+class EndOfDataMarker(Exception):
+    """A line holding only `\\.`: COPY's end-of-data marker, which PostgreSQL's CSV COPY
+    obeys even inside a file, silently dropping every line after it."""
+
+
+class CopyMarkerGuard(io.RawIOBase):
+    """Passes a CSV file through to COPY, raising EndOfDataMarker (which aborts the COPY)
+    when a line is exactly `\\.`; the caller then reads the file with Python's CSV
+    parser, where such a line is just a bad line reported with its number."""
+
+    _MARKER = b"\\."
+    _LINE_ENDS = (ord("\r"), ord("\n"))
+
+    def __init__(self, source):
+        self._source = source
+        self._line_start = True  # the next byte read starts a line
+        self._held = b""  # a marker-like end of the last chunk, decided by the next one
+        self.found = False  # psycopg2 reports the abort as QueryCanceled, not our error
+
+    def readable(self):
+        return True
+
+    def _starts_line(self, data: bytes, at: int) -> bool:
+        return self._line_start if at == 0 else data[at - 1] in self._LINE_ENDS
+
+    def read(self, size=-1):
+        while True:
+            chunk = self._source.read(size)
+            data, self._held = self._held + chunk, b""
+            if not chunk:
+                if data == self._MARKER:  # the file's last line
+                    self.found = True
+                    raise EndOfDataMarker("a line holds only \\.")
+                return data
+            found = data.find(self._MARKER)
+            while found >= 0:
+                follows = data[found + 2:found + 3]
+                if self._starts_line(data, found) and follows in (b"\r", b"\n"):
+                    self.found = True
+                    raise EndOfDataMarker("a line holds only \\.")
+                found = data.find(self._MARKER, found + 1)
+            for held in (self._MARKER, self._MARKER[:1]):  # decided by the next read
+                if data.endswith(held) and self._starts_line(data, len(data) - len(held)):
+                    data, self._held = data[:-len(held)], held
+                    break
+            if data:
+                self._line_start = data[-1] in self._LINE_ENDS
+                return data
+
+    def readinto(self, buffer):
+        chunk = self.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
 def csv_copy_source(stream) -> tuple[ChainedReader, bool]:
     """The CSV file for COPY, without its header line if it has one; says if it had."""
     first = stream.readline()
