@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.domain.access import CustomerNotVisible, customer_of_login
+from core.ranges import local_date
 from tariffs.domain.offers import offers_for_customer
 
 
@@ -14,5 +15,6 @@ def offered_tariffs(request):
         customer = customer_of_login(user=request.user)
     except CustomerNotVisible:
         raise Http404("This login has no customer account.") from None
-    offers = offers_for_customer(customer=customer, today=timezone.localdate())
+    offers = offers_for_customer(customer=customer,
+                                 today=local_date(timezone.now(), request.tenant.time_zone))
     return render(request, "tariffs/offered.html", {"customer": customer, "offers": offers})

@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import SCHEMA, bench_environment  # noqa: E402
+from ingest import SCHEMA, TIME_ZONE, bench_environment  # noqa: E402
 
 HOST = f"{SCHEMA}.localhost"
 DAY = datetime(2026, 1, 14, tzinfo=UTC)
@@ -53,7 +53,7 @@ def prepare() -> tuple[str, str]:
     from accounts.users.models import Role
     from metering.domain.demo import demo_csv_write
     from metering.domain.demo_meters import demo_meters_ensure
-    from metering.domain.ingest import readings_ingest_file
+    from metering.domain.ingest import IngestOptions, readings_ingest_file
     from metering.models import Meter
 
     with schema_context(SCHEMA):
@@ -61,9 +61,10 @@ def prepare() -> tuple[str, str]:
                                                                               tzinfo=UTC))
         text = io.StringIO()
         demo_csv_write(out=text, serials=[serial], kinds=[kind], start_at=DAY,
-                       intervals=96, gap_rate=0, spike_rate=0)
+                       intervals=96, gap_rate=0, spike_rate=0, time_zone=TIME_ZONE)
         readings_ingest_file(stream=io.BytesIO(text.getvalue().encode()), file_format="csv",
-                             source="bench", now=timezone.now())
+                             source="bench", now=timezone.now(),
+                             options=IngestOptions(time_zone=TIME_ZONE))
         User = get_user_model()
         user, _ = User.objects.get_or_create(username="bench-partner",
                                              defaults={"role": Role.PARTNER})

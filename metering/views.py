@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.ranges import local_date
 from metering.domain.access import meters_visible_to
 from metering.domain.charts import VIEWS, consumption_chart
 
@@ -22,11 +23,12 @@ def my_consumption(request):
     view = request.GET.get("view", "month")
     if view not in VIEWS:
         view = "month"
+    time_zone = request.tenant.time_zone
     try:
         anchor = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        anchor = timezone.localdate()
-    chart = consumption_chart(meter=meter, view=view, anchor=anchor)
+        anchor = local_date(timezone.now(), time_zone)
+    chart = consumption_chart(meter=meter, view=view, anchor=anchor, time_zone=time_zone)
     return render(request, "metering/consumption.html", {
         "meters": meters, "meter": meter, "chart": chart, "views": VIEWS, "anchor": anchor,
     })

@@ -4,17 +4,19 @@ Idempotent: running it again finds what exists and creates only what is missing.
 The passwords and client secrets are public on purpose (printed by demo_credentials);
 never run this against a production database.
 """
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 from oauth2_provider.models import get_application_model
 
+from accounts.domain.audit import Actor
 from accounts.domain.contracts import contract_create
 from accounts.domain.demo_tariffs import DEMO_PRICES_FROM, demo_products
 from accounts.models import Account, Customer, CustomerKind, CustomerUser, MeterPoint, Premise
 from accounts.users.models import Role
+from core.ranges import local_date
 from tariffs.domain.catalogue import tariff_version_create, version_active_on
 from tariffs.models import Product
 from tenants.domain.retailers import platform_tenant_ensure, retailer_create
@@ -26,12 +28,16 @@ OPERATOR_USERNAME = "operator"
 DEMO_RETAILERS = {
     "alpha": {
         "name": "Alpha Energy",
+        "time_zone": "Europe/London",
+        "currency": "GBP",
         "household": ("alice", "Alice Archer", "residential", "North"),
         "household_product": "ALPHA-FLEX",
         "enterprise": (("carol", "dave"), "Acme Bakeries Ltd", "sme", "North"),
     },
     "beta": {
         "name": "Beta Power",
+        "time_zone": "Europe/London",
+        "currency": "GBP",
         "household": ("bob", "Bob Baker", "residential", "South"),
         # bob is on the dynamic tariff: the live market page shows him his own price.
         "household_product": "BETA-AGILE",
@@ -57,8 +63,9 @@ def retailer_host(slug: str, suffix: str) -> str:
     return f"{slug}.{suffix}"
 
 
-def demo_seed(*, host_suffix: str, today: date) -> dict:
-    """Create the platform host, the operator and both demo retailers with their data."""
+def demo_seed(*, host_suffix: str, now: datetime) -> dict:
+    """Create the platform host, the operator and both demo retailers with their data
+    (each retailer's "today" is `now`'s date in its time zone)."""
     User = get_user_model()
     platform_tenant_ensure(host=host_suffix)
     if not User.objects.filter(username=OPERATOR_USERNAME).exists():
@@ -78,15 +85,17 @@ def demo_seed(*, host_suffix: str, today: date) -> dict:
                 staff_username=staff_username(slug),
                 staff_email=f"staff@{slug}.invalid",
                 staff_password=DEMO_PASSWORD,
+                time_zone=spec["time_zone"],
+                currency=spec["currency"],
             )
             created.append(slug)
         with schema_context(slug):
-            _seed_retailer(slug=slug, spec=spec, today=today)
+            _seed_retailer(slug=slug, spec=spec, now=now)
     return {"created": created, "retailers": list(DEMO_RETAILERS)}
 
 
-def _seed_products(*, slug: str) -> None:
-    for spec in demo_products(slug):
+def _seed_products(*, slug: str, time_zone: str, currency: str) -> None:
+    for spec in demo_products(slug, time_zone=time_zone):
         spec = dict(spec)
         definition = spec.pop("definition")
         product, created = Product.objects.get_or_create(
@@ -94,11 +103,13 @@ def _seed_products(*, slug: str) -> None:
         )
         if created:
             tariff_version_create(product=product, active_from=DEMO_PRICES_FROM,
-                                  active_to=None, definition=definition)
+                                  active_to=None, definition=definition, currency=currency)
 
 
-def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
-    _seed_products(slug=slug)
+def _seed_retailer(*, slug: str, spec: dict, now: datetime) -> None:
+    _seed_products(slug=slug, time_zone=spec["time_zone"], currency=spec["currency"])
+    today = local_date(now, spec["time_zone"])
+    actor = Actor.system(at=now)
     username, name, segment, region = spec["household"]
     household = _customer(
         reference=f"{slug.upper()}-H-0001", kind=CustomerKind.HOUSEHOLD, name=name,
@@ -107,7 +118,7 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
     _premise_with_contract(
         customer=household, index=1, slug=slug, region=region,
         floor_area=Decimal("84.0"), occupants=3, heating="HEAT_PUMP", today=today,
-        product=Product.objects.get(code=spec["household_product"]),
+        product=Product.objects.get(code=spec["household_product"]), actor=actor,
     )
     logins, name, segment, region = spec["enterprise"]
     enterprise = _customer(
@@ -118,7 +129,7 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
         _premise_with_contract(
             customer=enterprise, index=index, slug=slug, region=region,
             floor_area=Decimal("1200.0") * index, occupants=None, heating="GAS", today=today,
-            product=Product.objects.get(code=f"{slug.upper()}-BUSINESS"),
+            product=Product.objects.get(code=f"{slug.upper()}-BUSINESS"), actor=actor,
         )
     _partner(slug=slug)
 
@@ -144,7 +155,7 @@ def _customer(*, reference, kind, name, segment, logins) -> Customer:
 
 
 def _premise_with_contract(*, customer, index, slug, region, floor_area, occupants, heating,
-                           today, product):
+                           today, product, actor):
     identifier = f"{customer.reference}-MP{index}"
     if MeterPoint.objects.filter(identifier=identifier).exists():
         return
@@ -163,7 +174,7 @@ def _premise_with_contract(*, customer, index, slug, region, floor_area, occupan
         active_from=start, active_to=None,
         tariff_version=version_active_on(product=product, on=start),
         settlement="QUARTERLY" if customer.kind == CustomerKind.ENTERPRISE else "MONTHLY",
-        payment="POSTPAY", today=today,
+        payment="POSTPAY", today=today, actor=actor,
     )
 
 

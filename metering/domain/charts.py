@@ -1,9 +1,10 @@
 """The portal's consumption charts: a day of intervals, a month of days, a year of months."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.ranges import local_midnight
 from metering.domain.consumption import consumption_read
 
 VIEWS = ("day", "month", "year")
@@ -31,12 +32,8 @@ class Chart:
     next_date: date
 
 
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
-
-
-def consumption_chart(*, meter, view: str, anchor: date,
-                      time_zone: str = "Europe/London") -> Chart:
+def consumption_chart(*, meter, view: str, anchor: date, time_zone: str) -> Chart:
+    """`time_zone`: the retailer's (local days, months and years)."""
     tz = ZoneInfo(time_zone)
     if view == "day":
         start, end = anchor, anchor + timedelta(days=1)
@@ -51,8 +48,9 @@ def consumption_chart(*, meter, view: str, anchor: date,
         start, end = date(anchor.year, 1, 1), date(anchor.year + 1, 1, 1)
         group, previous, following = "month", date(anchor.year - 1, 1, 1), end
         title = str(anchor.year)
-    rows = consumption_read(meter=meter, period_from=_local_midnight(start, tz),
-                            period_to=_local_midnight(end, tz), group_by=group, tz=time_zone)
+    rows = consumption_read(meter=meter, period_from=local_midnight(start, time_zone),
+                            period_to=local_midnight(end, time_zone), group_by=group,
+                            tz=time_zone)
     peak = max((kwh for _, _, kwh, _ in rows), default=Decimal(0)) or Decimal(1)
     label_format = {"day": "%H:%M", "month": "%d", "year": "%b"}[view]
     bars = [

@@ -22,12 +22,13 @@ from decimal import Decimal
 
 from django.db import DataError, connection, transaction
 
-from core.errors import GridlineError
 from metering.domain import rollups, staging, vee
+from metering.domain.errors import UnableToIngestReadings
 from metering.domain.greenbutton import greenbutton_rows
 from metering.domain.partitions import partitions_ensure
 from metering.domain.widecsv import wide_csv_rows
 from metering.models import IngestReport
+from tenants.domain.retailers import retailer_current
 
 REJECTED_KEPT = 10_000  # lines listed in a stored report; the count is always complete
 
@@ -57,30 +58,34 @@ _KWH_VALID = """length({k}) - length(ltrim({k}, '+-')) <= 1
     AND length(split_part(ltrim({k}, '+-'), '.', 1)) <= 9"""
 
 
-class UnableToIngestReadings(GridlineError):
-    code = "ingest_failed"
-    status = 400
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IngestOptions:
+    """`time_zone` is the retailer's (its local days: rollups, wide-CSV days, the weekday
+    profile VEE estimates from); the interface reads it from the retailer and passes it."""
+
+    time_zone: str
     spike_factor: Decimal = Decimal("10")
     short_gap_intervals: int = 6
-    local_time_zone: str = "Europe/London"
+
+
+def ingest_options_of_retailer() -> IngestOptions:
+    """Options for the retailer whose schema the connection is in. Only for callers that
+    do not pass options yet (the readings API, metering/api.py, owned by the API's
+    hardening work); every other interface passes the zone it read from the retailer."""
+    return IngestOptions(time_zone=retailer_current().time_zone)
 
 
 FORMATS = ("csv", "wide-csv", "greenbutton")
 
 
 def readings_ingest_file(*, stream, file_format: str, source: str, now: datetime,
-                         serial: str | None = None,
-                         options: IngestOptions = IngestOptions()) -> IngestReport:
+                         options: IngestOptions, serial: str | None = None) -> IngestReport:
     """Any supported file (a binary stream); `serial` names the meter of a Green Button
     file whose UsagePoint has no usable title."""
     if file_format == "csv":
         return readings_ingest_csv(stream=stream, source=source, now=now, options=options)
     if file_format == "wide-csv":
-        rows = wide_csv_rows(stream, time_zone=options.local_time_zone)
+        rows = wide_csv_rows(stream, time_zone=options.time_zone)
     elif file_format == "greenbutton":
         rows = greenbutton_rows(stream, serial=serial)
     else:
@@ -91,7 +96,7 @@ def readings_ingest_file(*, stream, file_format: str, source: str, now: datetime
 
 
 def readings_ingest_csv(*, stream, source: str, now: datetime,
-                        options: IngestOptions = IngestOptions()) -> IngestReport:
+                        options: IngestOptions) -> IngestReport:
     """The fast path: the CSV file goes to COPY as it is (header line optional)."""
     return readings_ingest(
         stage=lambda cursor: staging.stage_csv(cursor, stream=stream),
@@ -100,8 +105,11 @@ def readings_ingest_csv(*, stream, source: str, now: datetime,
 
 
 def readings_ingest_rows(*, rows, file_format: str, source: str, now: datetime,
-                         options: IngestOptions = IngestOptions()) -> IngestReport:
-    """Rows from a parser: an iterable of `(line, serial, interval_start_iso, kwh_text)`."""
+                         options: IngestOptions | None = None) -> IngestReport:
+    """Rows from a parser: an iterable of `(line, serial, interval_start_iso, kwh_text)`.
+    Without `options`, the connection's retailer's (see `ingest_options_of_retailer`)."""
+    if options is None:
+        options = ingest_options_of_retailer()
     return readings_ingest(
         stage=lambda cursor: staging.stage_rows(cursor, rows=rows),
         file_format=file_format, source=source, now=now, options=options,
@@ -137,12 +145,12 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
             else:
                 report.inserted = _insert_new(cursor, source=source, now=now, existing=False)
             report.flagged = vee.spikes_flag(cursor, factor=options.spike_factor,
-                                             tz=options.local_time_zone)
+                                             tz=options.time_zone)
             report.estimated = vee.gaps_fill(
                 cursor, source=source, now=now, short_gap=options.short_gap_intervals,
-                tz=options.local_time_zone)
+                tz=options.time_zone)
             if report.inserted or report.updated or report.estimated:
-                rollups.rollups_refresh_staged(cursor, tz=options.local_time_zone)
+                rollups.rollups_refresh_staged(cursor, tz=options.time_zone)
         report.rejected_count, report.rejected = _rejections(cursor)
         staging.staging_drop(cursor)
         report.finished_at = now

@@ -18,6 +18,7 @@ sees it, and a failed ingest leaves nothing behind.
 from dataclasses import dataclass
 
 import psycopg2
+import psycopg2.errors
 
 from metering.domain.streams import NormalisedLines, csv_copy_source
 
@@ -105,9 +106,14 @@ def _copy_raw(cursor, *, source, first_line: int, numbered: bool) -> Staged:
     cursor.execute(f"CREATE UNLOGGED TABLE {table} ({_LINE.format(first=int(first_line))}, "
                    "raw text, parse_error text)")
     columns = "(line, raw, parse_error)" if numbered else "(raw)"
-    cursor.copy_expert(
-        f"COPY {table} {columns} FROM STDIN WITH (FORMAT csv, DELIMITER E'\\x01', "
-        "QUOTE E'\\x02', ENCODING 'UTF8')", source, COPY_CHUNK)
+    try:
+        cursor.copy_expert(
+            f"COPY {table} {columns} FROM STDIN WITH (FORMAT csv, DELIMITER E'\\x01', "
+            "QUOTE E'\\x02', ENCODING 'UTF8')", source, COPY_CHUNK)
+    except psycopg2.errors.QueryCanceled:
+        if getattr(source, "error", None) is not None:
+            raise source.error from None  # the parser's own reason, not COPY's wrapper
+        raise
     return Staged(RAW_TEXTS.format(table=table), cursor.rowcount)
 
 

@@ -13,7 +13,7 @@ import pytest
 from metering.domain.greenbutton import greenbutton_rows
 from metering.domain.ingest import readings_ingest_file
 from metering.models import Reading
-from tests.metering.conftest import NOW
+from tests.metering.conftest import LONDON, NOW
 
 SAMPLES = Path("/work/shared/data/greenbutton/openespi")
 BASE = "/espi/1_1/resource/RetailCustomer/1/UsagePoint/7"
@@ -61,7 +61,7 @@ def feed(*, power: int, uom: int = 72, values=(1500, 2500), start=1780272000) ->
 
 def ingest(data: bytes, **kwargs):
     return readings_ingest_file(stream=io.BytesIO(data), file_format="greenbutton",
-                                source="gb.xml", now=NOW, **kwargs)
+                                source="gb.xml", now=NOW, options=LONDON, **kwargs)
 
 
 def test_wh_values_become_kwh_with_the_usage_point_title_as_serial(alpha_meter):

@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from tariffs.domain.version_rows import version_document
 from tariffs.models import Product, TariffVersion
+from tests.admin_forms import admin_post_data
 from tests.conftest import login
 from tests.isolation.test_tenant_isolation import login_admin
 
@@ -44,28 +45,6 @@ def test_admin_version_page_previews_a_sample_month(staff):
     page = staff.get(f"/admin/tariffs/tariffversion/{version.pk}/change/").content.decode()
     assert "Total before / after tax" in page
     assert "night" in page and "standing" in page
-
-
-def admin_post_data(response) -> dict:
-    """The change form as the browser would post it back unchanged (form and inlines)."""
-
-    def posted(value):
-        if value is None:
-            return ""
-        if isinstance(value, list | tuple):
-            return ",".join(str(v) for v in value)
-        return value
-
-    form = response.context["adminform"].form
-    data = {name: posted(form[name].value()) for name in form.fields}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(n): management[n].value()
-                     for n in management.fields})
-        for row in formset.forms:
-            data.update({row.add_prefix(n): posted(row[n].value()) for n in row.fields})
-    return {k: v for k, v in data.items() if v is not False}
 
 
 def _version_page(staff, code):
