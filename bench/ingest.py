@@ -36,9 +36,9 @@ TIME_ZONE = "Europe/London"  # the benchmark retailer's
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def bench_environment() -> None:
+def bench_environment(*, schema: str = SCHEMA) -> None:
     """Point Django at the benchmark database (created and migrated if needed) and make
-    sure the benchmark retailer exists."""
+    sure the benchmark retailer (`schema`) exists."""
     import psycopg2
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gridline")
@@ -66,13 +66,13 @@ def bench_environment() -> None:
 
     call_command("migrate_schemas", shared=True, verbosity=0, interactive=False)
     platform_tenant_ensure(host="localhost")
-    if not Retailer.objects.filter(schema_name=SCHEMA).exists():
-        retailer_create(slug=SCHEMA, name="Benchmark retailer", host=f"{SCHEMA}.localhost",
+    if not Retailer.objects.filter(schema_name=schema).exists():
+        retailer_create(slug=schema, name="Benchmark retailer", host=f"{schema}.localhost",
                         staff_username="bench-staff", staff_email="bench@example.invalid",
                         staff_password="bench-only-password", time_zone=TIME_ZONE,
                         currency="GBP")
     else:
-        call_command("migrate_schemas", schema_name=SCHEMA, verbosity=0, interactive=False)
+        call_command("migrate_schemas", schema_name=schema, verbosity=0, interactive=False)
 
 
 def readings_clear() -> None:

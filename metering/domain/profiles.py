@@ -1,15 +1,22 @@
 """Many meters' interval profiles for a period, in one statement, straight into numpy: the
 seam billing and advice read meter data through.
 
-One `COPY (SELECT ...) TO STDOUT (FORMAT binary)` returns a row per meter holding three
-arrays (interval starts, kWh, quality codes), each meter's read by one index range scan of
-the partitioned reading table. The binary rows are parsed with `np.frombuffer` as they
-arrive (no Python object per reading) and placed on a dense grid: `kwh[meter, slot]`,
-NaN where a meter has no reading, and `quality[meter, slot]` (QUALITY_CODES, NO_READING).
+One `COPY (SELECT ...) TO STDOUT (FORMAT binary)` returns a row per meter, each read by
+one index range scan of the partitioned reading table: its interval starts (a binary
+timestamp array), its kWh as one text (a line each), and the starts and codes of its
+readings that are not ACTUAL. The rows are parsed as they arrive (no Python object per
+reading) and placed on a dense grid: `kwh[meter, slot]`, NaN where a meter has no reading,
+and `quality[meter, slot]` (QUALITY_CODES, NO_READING).
+
+Why kWh travel as text: the column is `numeric`, and PostgreSQL's numeric → float8 cast
+goes through text anyway (its cost was two thirds of the statement); numeric → text alone
+costs a third of that, and pandas' C parser turns a million values into float64 in tens of
+milliseconds, batched, on the client's core while the server reads on.
 
 Tenancy: the statement reads the connection's schema (the caller's retailer); a meter id of
 another retailer simply finds no readings there.
 """
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,15 +34,21 @@ NO_READING = -1
 # PostgreSQL's binary timestamps count microseconds from 2000-01-01 UTC.
 _PG_EPOCH_US = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp()) * 1_000_000
 _HEADER = b"PGCOPY\n\xff\r\n\x00"
+_PARSE_BATCH_VALUES = 1_000_000
 
 _PROFILES = """
     COPY (
-        SELECT m.ord::int4, a.starts, a.kwh, a.quality
+        SELECT m.ord::int4, a.starts, a.kwh, a.odd_starts, a.odd_codes
         FROM unnest(%(meters)s::int8[]) WITH ORDINALITY AS m(id, ord)
         CROSS JOIN LATERAL (
-            SELECT array_agg(r.interval_start) AS starts, array_agg(r.kwh::float8) AS kwh,
-                   array_agg(CASE r.quality WHEN 'ACTUAL' THEN 0 WHEN 'ESTIMATED' THEN 1
-                                            WHEN 'EDITED' THEN 2 ELSE 3 END::int2) AS quality
+            -- every aggregate sees the rows in the same order, so the lists pair up
+            SELECT array_agg(r.interval_start) AS starts,
+                   string_agg(r.kwh::text, E'\\n') AS kwh,
+                   array_agg(r.interval_start) FILTER (WHERE r.quality <> 'ACTUAL')
+                       AS odd_starts,
+                   array_agg(CASE r.quality WHEN 'ESTIMATED' THEN 1 WHEN 'EDITED' THEN 2
+                                            ELSE 3 END::int2)
+                       FILTER (WHERE r.quality <> 'ACTUAL') AS odd_codes
             FROM metering_reading r
             WHERE r.meter_id = m.id AND r.interval_start >= %(lo)s
               AND r.interval_start < %(hi)s
@@ -128,8 +141,8 @@ def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
 
 
 class _ProfileRows:
-    """A file-like sink for the binary COPY: parses each meter's row as it arrives and
-    puts its values on the grid."""
+    """A file-like sink for the binary COPY: parses each meter's row as it arrives; the kWh
+    texts of many meters are parsed together (pandas' C parser) and put on the grid."""
 
     def __init__(self, *, kwh, quality, lo_ns, step_ns, ids):
         self.kwh, self.quality, self.lo_ns, self.step_ns, self.ids = (
@@ -137,6 +150,8 @@ class _ProfileRows:
         self.buffer = bytearray()
         self.header_read = False
         self.ended = False
+        self.pending: list[tuple[int, np.ndarray, bytes]] = []
+        self.pending_values = 0
 
     def write(self, data) -> int:
         self.buffer += data
@@ -154,11 +169,14 @@ class _ProfileRows:
                 break
             position = parsed
         del self.buffer[:position]
+        if self.pending_values >= _PARSE_BATCH_VALUES:
+            self._parse_pending()
         return len(data)
 
     def finish(self) -> None:
         if not self.ended or self.buffer:
             raise UnableToLoadProfiles("the COPY of profiles ended early")
+        self._parse_pending()
 
     def _row(self, start: int) -> int | None:
         buffer = self.buffer
@@ -179,20 +197,25 @@ class _ProfileRows:
                 return None
             values.append((position, length))
             position += max(length, 0)
-        (ord_at, _), starts, kwh, quality = values
+        (ord_at, _), starts, kwh, odd_starts, odd_codes = values
         row = int.from_bytes(buffer[ord_at:ord_at + 4], "big") - 1
         if starts[1] > 0:
-            self._place(row, starts, kwh, quality)
+            slots = self._slots(row, starts)
+            self.quality[row, slots] = QUALITY_CODES["ACTUAL"]
+            if odd_starts[1] > 0:
+                self.quality[row, self._slots(row, odd_starts)] = self._array(odd_codes, ">i2")
+            self.pending.append((row, slots, bytes(buffer[kwh[0]:kwh[0] + kwh[1]])))
+            self.pending_values += len(slots)
         return position
 
-    def _array(self, field, dtype):
-        at, length = field
+    def _array(self, field, dtype) -> np.ndarray:
+        at, _ = field
         count = int.from_bytes(self.buffer[at + 12:at + 16], "big")
         record = np.dtype([("length", ">i4"), ("value", dtype)])
         return np.frombuffer(self.buffer, dtype=record, count=count, offset=at + 20)["value"]
 
-    def _place(self, row, starts, kwh, quality) -> None:
-        at_ns = (self._array(starts, ">i8").astype(np.int64) + _PG_EPOCH_US) * 1000
+    def _slots(self, row: int, field) -> np.ndarray:
+        at_ns = (self._array(field, ">i8").astype(np.int64) + _PG_EPOCH_US) * 1000
         slots, off_grid = np.divmod(at_ns - self.lo_ns, self.step_ns)
         if off_grid.any():
             first = pd.Timestamp(int(at_ns[off_grid != 0][0]), tz="UTC")
@@ -200,5 +223,17 @@ class _ProfileRows:
                 f"meter {int(self.ids[row])} has a reading at {first.isoformat()}, off the "
                 f"{self.step_ns // 60_000_000_000}-minute grid: load it with its own "
                 "interval length")
-        self.kwh[row, slots] = self._array(kwh, ">f8")
-        self.quality[row, slots] = self._array(quality, ">i2")
+        return slots
+
+    def _parse_pending(self) -> None:
+        if not self.pending:
+            return
+        text = b"\n".join(kwh for _, _, kwh in self.pending)
+        values = pd.read_csv(io.BytesIO(text), header=None, dtype=np.float64,
+                             engine="c").iloc[:, 0].to_numpy()
+        if len(values) != self.pending_values:
+            raise UnableToLoadProfiles("kWh and interval starts of a meter do not pair up")
+        rows = np.repeat([row for row, _, _ in self.pending],
+                         [len(slots) for _, slots, _ in self.pending])
+        self.kwh[rows, np.concatenate([slots for _, slots, _ in self.pending])] = values
+        self.pending, self.pending_values = [], 0
