@@ -1,4 +1,5 @@
 """URLs of a retailer's host (its schema): portal, staff admin, partner API, OAuth2 token."""
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -7,6 +8,7 @@ from oauth2_provider import urls as oauth2_urls
 from accounts import api as accounts_api
 from accounts.tariff_views import offered_tariffs
 from config.api_errors import api_not_found
+from config.ops.bench_floor import bench_floor
 from config.ops.views import healthz
 from market.views import market_live
 from tariffs import api as tariffs_api
@@ -39,3 +41,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("market/", market_live, name="market-live"),
 ]
+
+if settings.GRIDLINE_BENCH_FLOOR:  # bench/consumption_api.py only; never in production
+    urlpatterns.append(path("bench/floor/", bench_floor, name="bench-floor"))

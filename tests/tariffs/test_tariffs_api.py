@@ -75,6 +75,7 @@ def test_quote_with_bad_payload_gives_field_errors(alpha):
 
 def test_beta_token_sees_no_alpha_products(alpha, beta):
     body = beta.get("/api/v1/products/", **bearer(beta, "beta")).json()
+    assert len(body["results"]) == 4
     assert all(p["code"].startswith("BETA-") for p in body["results"])
     assert alpha.get("/api/v1/products/", **bearer(beta, "beta")).status_code == 401
 
@@ -105,3 +106,24 @@ def test_hourly_data_prices_the_tariffs_it_can_and_says_why_not_the_others(alpha
     assert night["rank"] is None and night["product"] == "ALPHA-NIGHT-SAVER"
     assert night["not_priceable"]["error"] == "intervals_too_coarse"
     assert "changes band at multiples of 30 minutes" in night["not_priceable"]["detail"]
+
+
+def test_a_dynamic_tariff_is_quoted_from_the_markets_prices(alpha):
+    from datetime import UTC, datetime, timedelta
+
+    from market.domain.prices import RawPoint, prices_save
+
+    start = datetime(2026, 1, 15, tzinfo=UTC)
+    prices_save(points=[RawPoint(instrument="DA-NORTH", interval_start=start + timedelta(
+        hours=i), value="100") for i in range(24)], received_at=start, source="test",
+        publish=False)  # day-ahead prices are hourly
+    response = alpha.post(
+        "/api/v1/quotes/",
+        {"interval_minutes": 60, "start": start.isoformat(), "import_kwh": [1.0] * 24,
+         "products": ["ALPHA-AGILE"]},
+        content_type="application/json", **bearer(alpha, "alpha"),
+    )
+    assert response.status_code == 200, response.content
+    agile, = response.json()["quotes"]
+    # 24 kWh at 100 x 0.00086 + 0.12 = 0.206 a kWh, and the 0.45 standing charge
+    assert (agile["rank"], agile["total_exc_tax"]) == (1, "5.39")

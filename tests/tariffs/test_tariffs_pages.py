@@ -3,7 +3,6 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +14,7 @@ from tariffs.models import Product, TariffVersion
 from tests.admin_forms import admin_post_data
 from tests.conftest import login
 from tests.isolation.test_tenant_isolation import login_admin
+from tests.shared_data import shared_data
 
 
 def test_alice_sees_household_offers_only(alice):
@@ -102,15 +102,10 @@ def test_billed_version_is_read_only_in_admin(staff):
     assert 'name="active_from"' not in page
 
 
-SAM_TOU = Path(__file__).resolve().parents[2] / "../shared/data/sam-ssc-utilityrate5/" \
-    "residential_tou_rate_as_urdb.json"
-
-
 def test_urdb_import_then_price_a_load_file(db, tmp_path):
-    if not SAM_TOU.exists():
-        pytest.skip("../shared/data is absent (real URDB tariffs live there)")
+    sam_tou = shared_data("sam-ssc-utilityrate5") / "residential_tou_rate_as_urdb.json"
     out = StringIO()
-    call_command("tariff_import_urdb", str(SAM_TOU), schema="alpha", tz="America/Los_Angeles",
+    call_command("tariff_import_urdb", str(sam_tou), schema="alpha", tz="America/Los_Angeles",
                  code="SAM-TOU", stdout=out, stderr=StringIO())
     assert out.getvalue().strip() == "SAM-TOU"
     load = tmp_path / "load.csv"
@@ -129,7 +124,7 @@ def test_urdb_import_then_price_a_load_file(db, tmp_path):
     exported = StringIO()
     call_command("tariff_export_urdb", schema="alpha", tariff="SAM-TOU", stdout=exported,
                  stderr=StringIO())
-    original = json.loads(SAM_TOU.read_text())
+    original = json.loads(sam_tou.read_text())
     assert json.loads(exported.getvalue())["energyweekdayschedule"] == \
         original["energyweekdayschedule"]
     with schema_context("alpha"):
