@@ -6,11 +6,12 @@ float64 pandas Series indexed by tz-aware (UTC) interval starts, in order. Price
 public data (the public schema), the same for every retailer.
 """
 from collections.abc import Collection
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from django.db import connection
+
+from core.ranges import DateTimeRange
 
 _SERIES = """
     SELECT i.code, p.interval_start, p.value::float8
@@ -20,17 +21,17 @@ _SERIES = """
 """
 
 
-def price_series_load(*, instrument_codes: Collection[str], period_from: datetime,
-                      period_to: datetime) -> dict[str, pd.Series]:
+def price_series_load(*, instrument_codes: Collection[str],
+                      period: DateTimeRange) -> dict[str, pd.Series]:
     """`{code: Series}` of every asked instrument's prices with an interval start in
-    `[period_from, period_to)`, one query whatever the number of instruments. An instrument
-    without prices there (or unknown) gets an empty series: the engine then names the
-    first interval it lacks."""
+    `period` (finite), one query whatever the number of instruments. An instrument without
+    prices there (or unknown) gets an empty series: the engine then names the first
+    interval it lacks."""
     codes = sorted(set(instrument_codes))
     if not codes:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(_SERIES, {"codes": codes, "lo": period_from, "hi": period_to})
+        cursor.execute(_SERIES, {"codes": codes, "lo": period.start, "hi": period.end})
         rows = cursor.fetchall()
     empty = pd.Series([], index=pd.DatetimeIndex([], tz="UTC"), dtype=np.float64)
     series = dict.fromkeys(codes, empty)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from core.errors import GridlineError
+from core.ranges import DateTimeRange
 from market.domain.series import price_series_load
 from tariffs.models import Product
 
@@ -51,8 +52,8 @@ def products_quote(
     definitions = tariff_definitions_for(versions=ordered)
     tariffs = [definitions[version.pk] for version in ordered]
     instruments = {rate.instrument for tariff in tariffs for rate in tariff.spot_rates}
-    spot_prices = price_series_load(instrument_codes=instruments, period_from=start,
-                                    period_to=end) if instruments else None
+    spot_prices = price_series_load(instrument_codes=instruments,
+                                    period=DateTimeRange(start, end)) if instruments else None
     version_of = {id(tariff): version for tariff, version in zip(tariffs, ordered, strict=True)}
     quotes = rank_tariffs(profile=profile, tariffs=tariffs, start=start, end=end, by=by,
                           spot_prices=spot_prices)

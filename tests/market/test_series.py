@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.ranges import DateTimeRange
 from market.domain.prices import RawPoint, prices_save
 from market.domain.series import price_series_load
 
@@ -26,11 +27,11 @@ def prices(db):
 def test_series_of_several_instruments_in_one_query(prices):
     with CaptureQueriesContext(connection) as two:
         series = price_series_load(instrument_codes=["DA-NORTH", "DA-SOUTH"],
-                                   period_from=START + timedelta(hours=6),
-                                   period_to=START + timedelta(hours=30))
+                                   period=DateTimeRange(START + timedelta(hours=6),
+                                                        START + timedelta(hours=30)))
     with CaptureQueriesContext(connection) as three:
         price_series_load(instrument_codes=["DA-NORTH", "DA-SOUTH", "GAS"],
-                          period_from=START, period_to=START + timedelta(days=2))
+                          period=DateTimeRange(START, START + timedelta(days=2)))
     assert len(two) == len(three) == 1
     north = series["DA-NORTH"]
     assert len(north) == 24 and north.index.tz is not None
@@ -40,9 +41,9 @@ def test_series_of_several_instruments_in_one_query(prices):
 
 
 def test_an_instrument_without_prices_gets_an_empty_series(prices):
-    series = price_series_load(instrument_codes=["GAS", "NOPE"], period_from=START,
-                               period_to=START + timedelta(days=1))
+    series = price_series_load(instrument_codes=["GAS", "NOPE"],
+                               period=DateTimeRange(START, START + timedelta(days=1)))
     assert set(series) == {"GAS", "NOPE"}
     assert all(s.empty for s in series.values())
-    assert price_series_load(instrument_codes=[], period_from=START,
-                             period_to=START + timedelta(days=1)) == {}
+    assert price_series_load(instrument_codes=[],
+                             period=DateTimeRange(START, START + timedelta(days=1))) == {}
