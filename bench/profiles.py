@@ -7,14 +7,18 @@ Uses the benchmark database of bench/ingest.py (`<name>_bench`) with a retailer 
 (`benchprofiles`, so bench/ingest.py's emptying of its table leaves these readings alone).
 The first run creates `--meters` demo meters and a month (January 2026, 1,488 half-hours)
 of readings for each straight in SQL (about 3% ESTIMATED), then VACUUM ANALYZE; later runs
-reuse them. Measured in the same run, each the median of `--repeat` runs:
+reuse them. `--layout` says how the rows lie on disk: `day` (default; as daily files of
+every meter arrive: each meter's month is spread over 31 places) or `meter` (as one file
+per meter and month would: each meter's month together). Measured in the same run, each
+the median of `--repeat` runs:
 
 - ours: `metering.domain.profiles.interval_profiles_load` for every meter, into
   (meters × 1,488) float64 kWh and int8 quality arrays;
 - floor: one plain `SELECT meter_id, sum(kwh) ... GROUP BY meter_id` over the same rows
   (what reading them costs PostgreSQL at all, with nothing sent back per reading).
 
-Ends with `profiles_s=<x> floor_group_by_s=<y> of_floor=<y/x> meters=<n> readings=<r>`.
+Ends with `profiles_s=<x> floor_group_by_s=<y> of_floor=<y/x> meters=<n> readings=<r>
+layout=<l>`.
 Budget (DESIGN.md): a billing run of 10,000 accounts × a month in 15 s end to end.
 """
 import argparse
@@ -34,8 +38,21 @@ MONTH_TO = datetime(2026, 2, 1, tzinfo=UTC)
 SLOTS = 31 * 48
 
 
-def readings_ensure(meter_count: int) -> list[int]:
-    """`meter_count` meters with a month of readings each; returns their ids."""
+_INSERT = """
+    INSERT INTO metering_reading (meter_id, interval_start, kwh, quality, source, received_at)
+    SELECT m.id, t, round((0.05 + random() * 0.6)::numeric, 3),
+           CASE WHEN random() < 0.03 THEN 'ESTIMATED' ELSE 'ACTUAL' END, 'bench', now()
+    FROM unnest(%s::bigint[]) m(id),
+         generate_series(%s::timestamptz, %s::timestamptz - interval '30 minutes',
+                         interval '30 minutes') t
+    ORDER BY {order}
+"""
+ORDERS = {"day": "date_trunc('day', t), m.id, t", "meter": "m.id, t"}
+
+
+def readings_ensure(meter_count: int, layout: str) -> list[int]:
+    """`meter_count` meters with a month of readings each, stored in `layout` order;
+    returns their ids."""
     from django.db import connection
 
     from metering.domain.demo_meters import demo_meters_ensure
@@ -45,34 +62,20 @@ def readings_ensure(meter_count: int) -> list[int]:
     demo_meters_ensure(count=meter_count, installed_at=datetime(2020, 1, 1, tzinfo=UTC))
     ids = list(Meter.objects.order_by("pk").values_list("pk", flat=True)[:meter_count])
     partitions_ensure(months=[MONTH_FROM])
+    partition = "metering_reading_p202601"
+    marker = f"bench layout={layout} meters={meter_count}"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(DISTINCT meter_id), count(*) FROM metering_reading "
-                       "WHERE interval_start >= %s AND interval_start < %s",
-                       [MONTH_FROM, MONTH_TO])
-        meters_with, rows = cursor.fetchone()
-        if meters_with >= meter_count and rows >= meter_count * SLOTS:
+        cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [partition])
+        if cursor.fetchone()[0] == marker:
             return ids
-        print(f"creating {meter_count} meters x {SLOTS} half-hours of readings ...",
-              flush=True)
+        print(f"creating {meter_count} meters x {SLOTS} half-hours of readings, {layout} by "
+              f"{layout} ...", flush=True)
         began = time.perf_counter()
         cursor.execute("TRUNCATE metering_reading, metering_dailyrollup")
-        cursor.execute(
-            """
-            INSERT INTO metering_reading (meter_id, interval_start, kwh, quality, source,
-                                          received_at)
-            SELECT m.id, t, round((0.05 + random() * 0.6)::numeric, 3),
-                   CASE WHEN random() < 0.03 THEN 'ESTIMATED' ELSE 'ACTUAL' END,
-                   'bench', now()
-            FROM unnest(%s::bigint[]) m(id),
-                 generate_series(%s::timestamptz, %s::timestamptz - interval '30 minutes',
-                                 interval '30 minutes') t
-            ORDER BY m.id, t
-            """,
-            [ids, MONTH_FROM, MONTH_TO],
-        )
+        cursor.execute(_INSERT.format(order=ORDERS[layout]), [ids, MONTH_FROM, MONTH_TO])
         print(f"inserted {cursor.rowcount} readings in {time.perf_counter() - began:.0f}s",
               flush=True)
-    with connection.cursor() as cursor:
+        cursor.execute(f"COMMENT ON TABLE {partition} IS %s", [marker])
         cursor.execute("VACUUM ANALYZE metering_reading")
     return ids
 
@@ -92,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meters", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--layout", choices=sorted(ORDERS), default="day")
     args = parser.parse_args()
     bench_environment(schema=SCHEMA)
 
@@ -103,7 +107,7 @@ def main() -> None:
 
     period = DateTimeRange(MONTH_FROM, MONTH_TO)
     with schema_context(SCHEMA):
-        ids = readings_ensure(args.meters)
+        ids = readings_ensure(args.meters, args.layout)
         with connection.cursor() as cursor:
             cursor.execute("SET jit = off")
         ours, floor = [], []
@@ -123,7 +127,8 @@ def main() -> None:
           f"{readings} readings, {profiles.kwh.nbytes / 1e6:.0f} MB of kWh; "
           f"estimated share {estimated:.1f}% on average")
     print(f"profiles_s={ours_s:.2f} floor_group_by_s={floor_s:.2f} "
-          f"of_floor={floor_s / ours_s:.2f} meters={len(ids)} readings={readings}")
+          f"of_floor={floor_s / ours_s:.2f} meters={len(ids)} readings={readings} "
+          f"layout={args.layout}")
 
 
 if __name__ == "__main__":
