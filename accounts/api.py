@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from accounts import serializers as s
 from accounts.authentication import client_id_of
 from accounts.domain.access import contracts_visible_to, customers_visible_to
-from accounts.domain.audit import audit_record
+from accounts.domain.audit import Actor, audit_record
 from accounts.domain.contracts import contract_create
 from accounts.models import (
     Account,
@@ -24,6 +24,8 @@ from accounts.models import (
     MeterPoint,
     Premise,
 )
+from core.ranges import local_date
+from tariffs.domain.catalogue import tariff_version_resolve
 
 
 def _client_id(request) -> str:
@@ -114,7 +116,7 @@ class ContractListCreate(generics.ListCreateAPIView):
     def get_queryset(self):
         return (
             contracts_visible_to(user=self.request.user)
-            .select_related("account", "meter_point")
+            .select_related("account", "meter_point", "tariff_version__product")
             .order_by("pk")
         )
 
@@ -141,12 +143,15 @@ class ContractListCreate(generics.ListCreateAPIView):
             ]
         if errors:
             raise ValidationError(errors)
+        version = tariff_version_resolve(version_id=data["tariff_version"],
+                                         product_code=data["product"], on=data["active_from"])
+        now = timezone.now()
         contract = contract_create(
             customer=customer, account=account, meter_point=meter_point,
             active_from=data["active_from"], active_to=data["active_to"],
-            settlement=data["settlement"], payment=data["payment"],
-            today=timezone.localdate(),
+            settlement=data["settlement"], payment=data["payment"], tariff_version=version,
+            today=local_date(now, request.tenant.time_zone),
+            actor=Actor(channel=AuditChannel.API, at=now, user=request.user,
+                        client_id=_client_id(request)),
         )
-        _audit(request, [customer.pk], AuditAction.CREATE, "contract.create",
-               {"contract": contract.pk})
         return Response(s.ContractOut(contract).data, status=status.HTTP_201_CREATED)

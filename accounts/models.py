@@ -186,6 +186,7 @@ class AuditChannel(models.TextChoices):
     ADMIN = "ADMIN", "Admin"
     API = "API", "Partner API"
     WEBSOCKET = "WEBSOCKET", "WebSocket"
+    SYSTEM = "SYSTEM", "System (commands and tasks)"
 
 
 class AuditEvent(models.Model):

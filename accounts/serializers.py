@@ -42,12 +42,15 @@ class ContractOut(serializers.ModelSerializer):
     customer = serializers.IntegerField(source="customer_id")
     account = serializers.CharField(source="account.number")
     meter_point = serializers.CharField(source="meter_point.identifier")
+    tariff_version = serializers.IntegerField(source="tariff_version_id", allow_null=True)
+    product = serializers.CharField(source="tariff_version.product.code", allow_null=True,
+                                    default=None)
 
     class Meta:
         model = Contract
         fields = [
-            "id", "customer", "account", "meter_point", "active_from", "active_to",
-            "settlement", "payment", "status", "created_at",
+            "id", "customer", "account", "meter_point", "tariff_version", "product",
+            "active_from", "active_to", "settlement", "payment", "status", "created_at",
         ]
 
 
@@ -59,10 +62,20 @@ class ContractCreateIn(serializers.Serializer):
     active_to = serializers.DateField(required=False, allow_null=True, default=None)
     settlement = serializers.ChoiceField(choices=Settlement.choices)
     payment = serializers.ChoiceField(choices=Payment.choices)
+    tariff_version = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="The tariff version's id; or give `product` instead")
+    product = serializers.CharField(
+        max_length=60, required=False, allow_null=True, default=None,
+        help_text="A product code: its version in force on active_from is used")
 
     def validate(self, attrs):
         if attrs["active_to"] is not None and attrs["active_to"] <= attrs["active_from"]:
             raise serializers.ValidationError(
                 {"active_to": "Must be after active_from (the period is [from, to))."}
             )
+        if (attrs["tariff_version"] is None) == (attrs["product"] is None):
+            raise serializers.ValidationError({"tariff_version": (
+                "Give either tariff_version (a version id) or product (a product code; the "
+                "version in force on active_from is used), not both or neither.")})
         return attrs

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 
 from accounts.domain.access import CustomerNotVisible, customer_of_login
 from accounts.domain.costs import contract_in_force, offers_priced
+from core.ranges import local_date
 from tariffs.domain.intervals import interval_wording
 from tariffs.domain.offers import offers_for_customer
 
@@ -19,12 +20,12 @@ def offered_tariffs(request):
         customer = customer_of_login(user=request.user)
     except CustomerNotVisible:
         raise Http404("This login has no customer account.") from None
-    today = timezone.localdate()
+    today = local_date(timezone.now(), request.tenant.time_zone)
     offers = offers_for_customer(customer=customer, today=today)
     # The readings belong to the metering app, which sits above this one: it is named in
     # settings rather than imported.
-    profile = import_string(settings.PORTAL_CONSUMPTION_PROFILE)(customer=customer,
-                                                                  today=today)
+    profile = import_string(settings.PORTAL_CONSUMPTION_PROFILE)(
+        customer=customer, today=today, time_zone=request.tenant.time_zone)
     current, current_contract = set(), None
     costs = {}
     if profile is not None:

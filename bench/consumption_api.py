@@ -12,7 +12,13 @@ each keeping its database connection, DATABASE_CONN_MAX_AGE=60): under ASGI, Dja
 each request's sync code in a new thread context, so with CONN_MAX_AGE > 0 every request
 leaves a connection open (the server ran out of PostgreSQL connections), and with 0 every
 request opens one (~3 ms each).
-Ends with `requests_per_s=<x> p95_ms=<y>`. Target (DESIGN.md): ≥ 800 req/s.
+
+The floor, measured in the same run on the same server (settings, workers, host routing and
+middleware): `GET /bench/floor/?bytes=<n>` (config/ops/bench_floor.py, routed only because
+the server runs with GRIDLINE_BENCH_FLOOR=1) answers a body of the consumption response's
+size with no authentication and no database, for as long, with as many connections.
+Ends with `requests_per_s=<x> p95_ms=<y> floor_requests_per_s=<z> of_floor=<x/z>`.
+Target (DESIGN.md): ≥ 800 req/s.
 """
 import argparse
 import asyncio
@@ -28,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import SCHEMA, bench_environment  # noqa: E402
+from ingest import SCHEMA, TIME_ZONE, bench_environment  # noqa: E402
 
 HOST = f"{SCHEMA}.localhost"
 DAY = datetime(2026, 1, 14, tzinfo=UTC)
@@ -53,7 +59,7 @@ def prepare() -> tuple[str, str]:
     from accounts.users.models import Role
     from metering.domain.demo import demo_csv_write
     from metering.domain.demo_meters import demo_meters_ensure
-    from metering.domain.ingest import readings_ingest_file
+    from metering.domain.ingest import IngestOptions, readings_ingest_file
     from metering.models import Meter
 
     with schema_context(SCHEMA):
@@ -61,9 +67,10 @@ def prepare() -> tuple[str, str]:
                                                                               tzinfo=UTC))
         text = io.StringIO()
         demo_csv_write(out=text, serials=[serial], kinds=[kind], start_at=DAY,
-                       intervals=96, gap_rate=0, spike_rate=0)
+                       intervals=96, gap_rate=0, spike_rate=0, time_zone=TIME_ZONE)
         readings_ingest_file(stream=io.BytesIO(text.getvalue().encode()), file_format="csv",
-                             source="bench", now=timezone.now())
+                             source="bench", now=timezone.now(),
+                             options=IngestOptions(time_zone=TIME_ZONE))
         User = get_user_model()
         user, _ = User.objects.get_or_create(username="bench-partner",
                                              defaults={"role": Role.PARTNER})
@@ -81,8 +88,12 @@ def prepare() -> tuple[str, str]:
     return serial, token.token
 
 
-async def load(port: int, path: str, token: str, seconds: float, concurrency: int):
-    request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {token}\r\n"
+async def load(port: int, path: str, token: str | None, seconds: float, concurrency: int,
+               expect: bytes):
+    """Keep `concurrency` connections busy with GET `path` for `seconds`; each answer must
+    be a 200 whose body holds `expect`."""
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n{auth}"
                "Connection: keep-alive\r\n\r\n").encode()
     latencies: list[float] = []
     errors = 0
@@ -101,7 +112,7 @@ async def load(port: int, path: str, token: str, seconds: float, concurrency: in
                     length = int(line.split(b":")[1])
             body = await reader.readexactly(length)
             latencies.append(time.perf_counter() - began)
-            if not head.startswith(b"HTTP/1.1 200") or b'"count":48' not in body:
+            if not head.startswith(b"HTTP/1.1 200") or expect not in body:
                 if not errors:
                     print("first error:", head[:200], body[:300])
                 errors += 1
@@ -110,6 +121,20 @@ async def load(port: int, path: str, token: str, seconds: float, concurrency: in
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return latencies, errors, time.perf_counter() - began
+
+
+def body_size(port: int, path: str, token: str) -> int:
+    """The consumption response's body length, from one request."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer "
+                      f"{token}\r\nConnection: close\r\n\r\n").encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise SystemExit(f"the consumption API answered {head[:200]!r}")
+    return len(body)
 
 
 def main() -> None:
@@ -125,7 +150,7 @@ def main() -> None:
     # The rate limit is raised past what one client sends here, so every request still
     # pays the throttle's Redis round trip but none is refused.
     env = dict(os.environ, DJANGO_DEBUG="0", DATABASE_CONN_MAX_AGE="60",
-               GRIDLINE_API_RATE="100000000/minute")
+               GRIDLINE_API_RATE="100000000/minute", GRIDLINE_BENCH_FLOOR="1")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "uvicorn"), "config.wsgi:application",
          "--interface", "wsgi",
@@ -144,16 +169,26 @@ def main() -> None:
         day_to = (DAY + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         path = (f"/api/v1/meters/{serial}/consumption/?period_from={day_from}"
                 f"&period_to={day_to}&page_size=100")
-        asyncio.run(load(port, path, token, 2, args.concurrency))  # warm-up
+        size = body_size(port, path, token)
+        floor = f"/bench/floor/?bytes={size}"
+        asyncio.run(load(port, path, token, 2, args.concurrency, b'"count":48'))  # warm-up
+        asyncio.run(load(port, floor, None, 2, args.concurrency, b'"xx'))
         latencies, errors, elapsed = asyncio.run(
-            load(port, path, token, args.seconds, args.concurrency))
+            load(port, path, token, args.seconds, args.concurrency, b'"count":48'))
+        floor_latencies, floor_errors, floor_elapsed = asyncio.run(
+            load(port, floor, None, args.seconds, args.concurrency, b'"xx'))
     finally:
         server.terminate()
         server.wait(timeout=20)
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
-    print(f"requests={len(latencies)} errors={errors} seconds={elapsed:.1f} "
-          f"concurrency={args.concurrency} workers={args.workers}")
-    print(f"requests_per_s={len(latencies) / elapsed:.0f} p95_ms={p95:.1f}")
+    floor_p95 = statistics.quantiles(floor_latencies, n=20)[-1] * 1000
+    rate, floor_rate = len(latencies) / elapsed, len(floor_latencies) / floor_elapsed
+    print(f"api:   requests={len(latencies)} errors={errors} seconds={elapsed:.1f} "
+          f"concurrency={args.concurrency} workers={args.workers} body_bytes={size}")
+    print(f"floor: requests={len(floor_latencies)} errors={floor_errors} "
+          f"seconds={floor_elapsed:.1f} p95_ms={floor_p95:.1f}")
+    print(f"requests_per_s={rate:.0f} p95_ms={p95:.1f} floor_requests_per_s={floor_rate:.0f} "
+          f"of_floor={rate / floor_rate:.2f}")
 
 
 if __name__ == "__main__":

@@ -32,12 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SCHEMA = "benchmeter"
+TIME_ZONE = "Europe/London"  # the benchmark retailer's
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def bench_environment() -> None:
+def bench_environment(*, schema: str = SCHEMA) -> None:
     """Point Django at the benchmark database (created and migrated if needed) and make
-    sure the benchmark retailer exists."""
+    sure the benchmark retailer (`schema`) exists."""
     import psycopg2
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gridline")
@@ -65,12 +66,13 @@ def bench_environment() -> None:
 
     call_command("migrate_schemas", shared=True, verbosity=0, interactive=False)
     platform_tenant_ensure(host="localhost")
-    if not Retailer.objects.filter(schema_name=SCHEMA).exists():
-        retailer_create(slug=SCHEMA, name="Benchmark retailer", host=f"{SCHEMA}.localhost",
+    if not Retailer.objects.filter(schema_name=schema).exists():
+        retailer_create(slug=schema, name="Benchmark retailer", host=f"{schema}.localhost",
                         staff_username="bench-staff", staff_email="bench@example.invalid",
-                        staff_password="bench-only-password")
+                        staff_password="bench-only-password", time_zone=TIME_ZONE,
+                        currency="GBP")
     else:
-        call_command("migrate_schemas", schema_name=SCHEMA, verbosity=0, interactive=False)
+        call_command("migrate_schemas", schema_name=schema, verbosity=0, interactive=False)
 
 
 def readings_clear() -> None:
@@ -141,9 +143,11 @@ def main() -> None:
 
     from metering.domain.demo import demo_csv_write
     from metering.domain.demo_meters import demo_meters_ensure
-    from metering.domain.ingest import readings_ingest_file
+    from metering.domain.ingest import IngestOptions, readings_ingest_file
     from metering.domain.partitions import partitions_ensure
     from metering.models import Meter
+
+    options = IngestOptions(time_zone=TIME_ZONE)
 
     intervals = 48 * args.days
     meter_count = max(1, math.ceil(args.readings / intervals))
@@ -154,7 +158,8 @@ def main() -> None:
         with path.open("w") as out:
             written = demo_csv_write(out=out, serials=[s for s, _ in meters],
                                      kinds=[k for _, k in meters], start_at=START,
-                                     intervals=intervals, gap_rate=0.0001)
+                                     intervals=intervals, gap_rate=0.0001,
+                                     time_zone=TIME_ZONE)
         size_mb = path.stat().st_size / 1e6
         print(f"file: {written} readings, {meter_count} meters, {size_mb:.1f} MB")
         partitions_ensure(months=[START, datetime(2026, 2, 1, tzinfo=UTC)])
@@ -165,7 +170,8 @@ def main() -> None:
             began = time.perf_counter()
             with path.open("rb") as stream:
                 report = readings_ingest_file(stream=stream, file_format="csv",
-                                              source="bench", now=datetime.now(UTC))
+                                              source="bench", now=datetime.now(UTC),
+                                              options=options)
             timings.append(time.perf_counter() - began)
             print(f"ours: {timings[-1]:.2f}s read={report.read} inserted={report.inserted} "
                   f"estimated={report.estimated} rejected={len(report.rejected)} "
@@ -176,7 +182,8 @@ def main() -> None:
         began = time.perf_counter()
         with path.open("rb") as stream:
             again = readings_ingest_file(stream=stream, file_format="csv",
-                                         source="bench", now=datetime.now(UTC))
+                                         source="bench", now=datetime.now(UTC),
+                                         options=options)
         print(f"ours, same file again (all no-op upserts): {time.perf_counter() - began:.2f}s "
               f"inserted={again.inserted} updated={again.updated}")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import SCHEMA, bench_environment, readings_clear  # noqa: E402
+from ingest import SCHEMA, TIME_ZONE, bench_environment, readings_clear  # noqa: E402
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 METERS = 2000
@@ -77,7 +77,7 @@ def main() -> None:
     from django_tenants.utils import schema_context
 
     from metering.domain.demo_meters import demo_meters_ensure
-    from metering.domain.ingest import readings_ingest_file
+    from metering.domain.ingest import IngestOptions, readings_ingest_file
     from metering.domain.partitions import partitions_ensure
 
     process = psutil.Process()
@@ -102,7 +102,8 @@ def main() -> None:
                                    buffer_size=1 << 20)
         began = time.perf_counter()
         report = readings_ingest_file(stream=stream, file_format="csv", source="bench-memory",
-                                      now=datetime.now(UTC))
+                                      now=datetime.now(UTC),
+                                      options=IngestOptions(time_zone=TIME_ZONE))
         elapsed = time.perf_counter() - began
         done.set()
         sampler.join()

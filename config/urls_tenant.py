@@ -1,4 +1,5 @@
 """URLs of a retailer's host (its schema): portal, staff admin, partner API, OAuth2 token."""
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -7,6 +8,7 @@ from accounts import api as accounts_api
 from accounts.oauth_views import PartnerRevokeTokenView, PartnerTokenView
 from accounts.tariff_views import offered_tariffs
 from config.api_errors import api_not_found, bad_request
+from config.ops.bench_floor import bench_floor
 from config.ops.views import healthz
 from market.views import market_live
 from tariffs import api as tariffs_api
@@ -52,3 +54,5 @@ urlpatterns = [
 ]
 
 handler400 = bad_request
+if settings.GRIDLINE_BENCH_FLOOR:  # bench/consumption_api.py only; never in production
+    urlpatterns.append(path("bench/floor/", bench_floor, name="bench-floor"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from core.errors import GridlineError
 
@@ -91,3 +92,25 @@ class DateTimeRange(HalfOpen[datetime]):
 def active_on(start: date, end: date | None, on: date) -> bool:
     """Whether `[start, end)` holds `on`: the one "in force on a date" rule."""
     return start <= on and (end is None or on < end)
+
+
+def local_date(moment: datetime, time_zone: str) -> date:
+    """The calendar day `moment` falls on in `time_zone` (a retailer's "today" is
+    `local_date(now, retailer.time_zone)`, decided by the interface, never the UTC date)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidRange(f"{moment.isoformat()} must be timezone-aware.")
+    return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+def local_midnight(day: date, time_zone: str) -> datetime:
+    """The instant `day` starts in `time_zone`."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(time_zone))
+
+
+def local_days(days: DateRange, time_zone: str) -> DateTimeRange:
+    """The instants of local days `[start, end)` in `time_zone`: from the first day's
+    midnight to the end day's (23, 24 or 25 hours a day across clock changes)."""
+    if days.end is None:
+        raise InvalidRange(f"{days} is open-ended: it has no last instant.")
+    return DateTimeRange(local_midnight(days.start, time_zone),
+                         local_midnight(days.end, time_zone))

@@ -8,14 +8,13 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_inputs import StrictPages
 from market import serializers as s
-from market.domain.windows import cheapest_window
+from market.domain.cheapest import cheapest_window_in_zone
 from market.models import Instrument, InstrumentKind, PricePoint
 
 
@@ -75,22 +74,9 @@ class CheapestWindowView(APIView):
         data_in = s.CheapestWindowIn(data=request.query_params)
         data_in.is_valid(raise_exception=True)
         data = data_in.validated_data
-        instrument = (
-            Instrument.objects.filter(kind=InstrumentKind.POWER_DAY_AHEAD, zone=data["zone"])
-            .order_by("code").first()
-        )
-        if instrument is None:
-            raise NotFound(f"No day-ahead prices for zone {data['zone']!r}.")
-        points = list(
-            PricePoint.objects.filter(instrument=instrument,
-                                      interval_start__gte=data["period_from"],
-                                      interval_start__lt=data["period_to"])
-            .order_by("interval_start").values_list("interval_start", "value")
-        )
-        window = cheapest_window(points=points, period_from=data["period_from"],
-                                 period_to=data["period_to"],
-                                 interval_minutes=instrument.interval_minutes,
-                                 hours=data["hours"])
+        instrument, window = cheapest_window_in_zone(
+            zone=data["zone"], period_from=data["period_from"], period_to=data["period_to"],
+            hours=data["hours"])
         return Response(s.CheapestWindowOut({
             "instrument": instrument.code, "zone": instrument.zone, "hours": data["hours"],
             "window_from": window.window_from, "window_to": window.window_to,

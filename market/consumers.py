@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core.ranges import local_date
 from market.domain.board import market_minutes, points_between, real_time_companions
 from market.domain.prices import latest_point, tick_payload
 from market.domain.publish import (
@@ -70,7 +71,8 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
             return {}
         terms_for_user = import_string(settings.MARKET_PERSONAL_PRICE_TERMS)
         with schema_context(schema_name):
-            terms = terms_for_user(user=user, on=timezone.localdate())
+            terms = terms_for_user(
+                user=user, on=local_date(timezone.now(), self.scope["tenant"].time_zone))
         personal = {}
         for term in terms:
             personal.setdefault(term.instrument, []).append(term)

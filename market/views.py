@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name
 
+from core.ranges import local_date
 from market.consumers import OUTLOOK_HOURS
 from market.domain.board import market_board, market_minutes, points_between
 
@@ -21,7 +22,8 @@ def _personal_terms(request) -> list:
     if connection.schema_name == get_public_schema_name() or not request.user.is_authenticated:
         return []
     terms_for_user = import_string(settings.MARKET_PERSONAL_PRICE_TERMS)
-    return terms_for_user(user=request.user, on=timezone.localdate())
+    return terms_for_user(user=request.user,
+                          on=local_date(timezone.now(), request.tenant.time_zone))
 
 
 def _outlooks(terms, now) -> list[dict]:

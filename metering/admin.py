@@ -1,17 +1,14 @@
 """Staff admin: meters, ingest reports (with their rejected lines), edits, and an upload
 page that runs a file through the normal ingest path (large files in a worker, with a
-progress page). Large uploads are kept in this host's temp folder until the worker has
-read them, so the worker must run on the same host (as `make run` does)."""
-import tempfile
-import uuid
+progress page). Large uploads are stored through Django's storage with a record
+(metering.MeterDataUpload) whose id the worker gets (metering/domain/uploads.py)."""
 from datetime import date
-from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,11 +17,25 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.admin import ReadOnlyAdmin
+from core.ranges import local_date
 from metering.domain.charts import VIEWS, consumption_chart
 from metering.domain.consumption import consumption_read
-from metering.domain.ingest import FORMATS, UnableToIngestReadings, readings_ingest_file
-from metering.models import DailyRollup, IngestReport, Meter, ReadingEdit
-from metering.tasks import UPLOAD_STATE_SECONDS, ingest_uploaded_file, upload_state_key
+from metering.domain.ingest import (
+    FORMATS,
+    IngestOptions,
+    UnableToIngestReadings,
+    readings_ingest_file,
+)
+from metering.domain.uploads import upload_store
+from metering.models import (
+    DailyRollup,
+    IngestReport,
+    Meter,
+    MeterDataUpload,
+    ReadingEdit,
+    UploadState,
+)
+from metering.tasks import ingest_upload, upload_progress_key
 
 # Files up to this size are ingested while the page waits; larger ones go to a worker and
 # the page shows their progress.
@@ -63,15 +74,16 @@ class MeterAdmin(admin.ModelAdmin):
         if meter is None:
             raise Http404("No such meter.")
         view = request.GET.get("view") if request.GET.get("view") in VIEWS else "day"
+        time_zone = request.tenant.time_zone
         try:
             anchor = date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
             latest = DailyRollup.objects.filter(meter=meter).order_by("-day_date").first()
-            anchor = latest.day_date if latest else timezone.localdate()
-        chart = consumption_chart(meter=meter, view=view, anchor=anchor)
+            anchor = latest.day_date if latest else local_date(timezone.now(), time_zone)
+        chart = consumption_chart(meter=meter, view=view, anchor=anchor, time_zone=time_zone)
         rows = consumption_read(meter=meter, period_from=chart.period_from,
-                                period_to=chart.period_to, group_by="interval") \
-            if view == "day" else []
+                                period_to=chart.period_to, group_by="interval",
+                                tz=time_zone) if view == "day" else []
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "title": f"Readings of meter {meter.serial}", "meter": meter,
                    "chart": chart, "spec": chart.spec(), "rows": rows, "views": VIEWS,
@@ -108,39 +120,33 @@ class IngestReportAdmin(ReadOnlyAdmin):
     def get_urls(self):
         upload = path("upload/", self.admin_site.admin_view(self.upload_view),
                       name="metering_ingestreport_upload")
-        progress = path("upload/<str:upload_id>/",
+        progress = path("upload/<int:upload_id>/",
                         self.admin_site.admin_view(self.progress_view),
                         name="metering_ingestreport_progress")
         return [upload, progress, *super().get_urls()]
 
     def _queue(self, request, upload, form):
-        """A large file: saved on this host, ingested by a worker, progress in the cache."""
-        upload_id = uuid.uuid4().hex
-        folder = Path(tempfile.gettempdir()) / "gridline-uploads" / connection.schema_name
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / upload_id
-        with target.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        cache.set(upload_state_key(upload_id), {"state": "queued", "total": upload.size},
-                  UPLOAD_STATE_SECONDS)
-        kwargs = {"path": str(target), "file_format": form.cleaned_data["file_format"],
-                  "source": f"admin:{upload.name}", "serial": form.cleaned_data["serial"] or None,
-                  "upload_id": upload_id}
-        transaction.on_commit(lambda: ingest_uploaded_file.delay(**kwargs))
-        return redirect(reverse("admin:metering_ingestreport_progress", args=[upload_id]))
+        """A large file: stored with its record, ingested by a worker (the ingest queue)
+        once the record is committed; the progress page follows the record."""
+        stored = upload_store(
+            content=upload, original_name=upload.name, size_bytes=upload.size,
+            file_format=form.cleaned_data["file_format"],
+            serial=form.cleaned_data["serial"] or None, user=request.user, now=timezone.now())
+        transaction.on_commit(lambda: ingest_upload.delay(upload_id=stored.pk))
+        return redirect(reverse("admin:metering_ingestreport_progress", args=[stored.pk]))
 
-    def progress_view(self, request, upload_id: str):
-        state = cache.get(upload_state_key(upload_id))
-        if state is None:
-            raise Http404("No such upload (or it finished more than a day ago).")
-        if state["state"] == "done":
+    def progress_view(self, request, upload_id: int):
+        upload = MeterDataUpload.objects.filter(pk=upload_id).first()
+        if upload is None:
+            raise Http404("No such upload.")
+        if upload.state == UploadState.DONE and upload.report_id is not None:
             return redirect(reverse("admin:metering_ingestreport_change",
-                                    args=[state["report"]]))
-        total = state.get("total") or 0
-        percent = round(100 * state.get("bytes_read", 0) / total) if total else 0
+                                    args=[upload.report_id]))
+        bytes_read = cache.get(upload_progress_key(upload.pk)) or 0
+        total = upload.size_bytes
+        percent = min(100, round(100 * bytes_read / total)) if total else 0
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": "Ingesting readings", "state": state, "percent": percent}
+                   "title": "Ingesting readings", "upload": upload, "percent": percent}
         return TemplateResponse(request, "metering/admin/progress.html", context)
 
     def upload_view(self, request):
@@ -155,6 +161,7 @@ class IngestReportAdmin(ReadOnlyAdmin):
                 report = readings_ingest_file(
                     stream=upload.file, file_format=form.cleaned_data["file_format"],
                     source=f"admin:{upload.name}", now=timezone.now(),
+                    options=IngestOptions(time_zone=request.tenant.time_zone),
                     serial=form.cleaned_data["serial"] or None)
             except UnableToIngestReadings as error:
                 messages.error(request, error.detail)
@@ -167,6 +174,14 @@ class IngestReportAdmin(ReadOnlyAdmin):
         context = {**self.admin_site.each_context(request), "form": form,
                    "opts": self.model._meta, "title": "Upload readings"}
         return TemplateResponse(request, "metering/admin/upload.html", context)
+
+
+@admin.register(MeterDataUpload)
+class MeterDataUploadAdmin(ReadOnlyAdmin):
+    list_display = ["uploaded_at", "original_name", "file_format", "size_bytes", "state",
+                    "attempts", "report", "finished_at"]
+    list_filter = ["state", "file_format"]
+    list_select_related = ["report"]
 
 
 @admin.register(ReadingEdit)

@@ -18,7 +18,7 @@ from core.errors import GridlineError
 from metering import serializers as s
 from metering.domain.access import ReadNote, access_meter_by_serial
 from metering.domain.consumption import consumption_read_by
-from metering.domain.ingest import readings_ingest_for_meter
+from metering.domain.ingest import IngestOptions, readings_ingest_for_meter
 from metering.models import IdempotentResponse
 
 
@@ -86,8 +86,9 @@ class MeterReadingsIn(APIView):
                     for reading in data_in.validated_data["readings"])
         now = timezone.now()
         with transaction.atomic():
-            report = readings_ingest_for_meter(meter=meter, readings=readings, now=now,
-                                               source=f"api:{client}")
+            report = readings_ingest_for_meter(
+                meter=meter, readings=readings, now=now, source=f"api:{client}",
+                options=IngestOptions(time_zone=request.tenant.time_zone))
             body = s.IngestReportOut(report.as_dict()).data
             if key:
                 try:
@@ -134,7 +135,8 @@ def consumption_response(request, *, serial: str, user, client_id: str,
     note = ReadNote(subject="meter.consumption",
                     detail={"meter": serial, **{k: str(v) for k, v in query.items()}})
     rows = consumption_read_by(user=user, client_id=client_id, serial=serial,
-                               now=timezone.now(), note=note, **query)
+                               now=timezone.now(), note=note,
+                               tz=request.tenant.time_zone, **query)
     paginator = ConsumptionPages()
     page = paginator.paginate_queryset(rows, request)
     # The shape of s.ConsumptionOut and the paginator's envelope, built and encoded

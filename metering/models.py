@@ -5,8 +5,11 @@ PostgreSQL declarative range-partitioned table (by month on `interval_start`) cr
 migration 0002; one partition per month is created ahead by a periodic job and on demand
 by ingest (metering/domain/partitions.py).
 """
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from core.models import period_meets, period_not_empty
 
 
 class Direction(models.TextChoices):
@@ -19,6 +22,12 @@ class Quality(models.TextChoices):
     ESTIMATED = "ESTIMATED", "Estimated"
     EDITED = "EDITED", "Edited"
     MISSING = "MISSING", "Missing"
+
+
+class MeterQuerySet(models.QuerySet):
+    def installed_during(self, lo, hi):
+        """Meters installed at some moment of `[lo, hi)` (`hi=None`: open-ended)."""
+        return self.filter(period_meets(lo, hi, start="installed_at", end="removed_at"))
 
 
 class Meter(models.Model):
@@ -36,6 +45,8 @@ class Meter(models.Model):
     installed_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MeterQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -47,10 +58,8 @@ class Meter(models.Model):
             ),
             models.CheckConstraint(condition=Q(multiplier__gt=0),
                                    name="meter_multiplier_positive"),
-            models.CheckConstraint(
-                condition=Q(removed_at__isnull=True) | Q(removed_at__gt=models.F("installed_at")),
-                name="meter_period_not_empty",
-            ),
+            period_not_empty(start="installed_at", end="removed_at",
+                             name="meter_period_not_empty"),
         ]
 
     def __str__(self):
@@ -131,6 +140,47 @@ class IngestReport(models.Model):
             "estimated": self.estimated,
             "flagged": self.flagged,
         }
+
+
+class UploadState(models.TextChoices):
+    QUEUED = "QUEUED", "Queued"
+    READING = "READING", "Reading"
+    DONE = "DONE", "Done"
+    FAILED = "FAILED", "Failed"
+
+
+class MeterDataUpload(models.Model):
+    """A file staff uploaded for a worker to ingest (metering/domain/uploads.py).
+
+    The file lives in Django's default storage under `uploads/<schema>/meter-data/` until
+    the worker has ingested it (or found it unreadable); then it is deleted and `file` is
+    emptied. A worker that dies half-way leaves it in place, so the task can run again.
+    """
+
+    file = models.FileField(max_length=300, blank=True)
+    original_name = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=20)
+    serial = models.CharField(max_length=40, blank=True)
+    size_bytes = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=8, choices=UploadState.choices,
+                             default=UploadState.QUEUED)
+    detail = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    report = models.ForeignKey(IngestReport, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=UploadState.values),
+                                   name="meter_data_upload_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"
 
 
 class ReadingEdit(models.Model):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.domain.costs import consumption_cost
 from accounts.models import AuditChannel
+from core.ranges import local_date
 from metering.domain.access import meters_visible_to
 from metering.domain.charts import VIEWS, consumption_chart
 from metering.domain.register_reads import (
@@ -21,9 +22,6 @@ from metering.domain.register_reads import (
     meter_takes_register_reads,
 )
 from metering.models import RegisterReading
-
-# The customer's wall clock on forms (the demo retailers are in Great Britain).
-PORTAL_TIME_ZONE = "Europe/London"
 
 
 @login_required
@@ -39,11 +37,12 @@ def my_consumption(request):
     view = request.GET.get("view", "month")
     if view not in VIEWS:
         view = "month"
+    time_zone = request.tenant.time_zone
     try:
         anchor = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        anchor = timezone.localdate()
-    chart = consumption_chart(meter=meter, view=view, anchor=anchor)
+        anchor = local_date(timezone.now(), time_zone)
+    chart = consumption_chart(meter=meter, view=view, anchor=anchor, time_zone=time_zone)
     cost = None
     if chart.bars:
         # The days that have readings: a month still running is priced up to its last
@@ -79,7 +78,8 @@ def submit_reading(request):
             if read_at is None:
                 raise UnableToSubmitReading("Give the date and time you read the meter.")
             if timezone.is_naive(read_at):
-                read_at = timezone.make_aware(read_at, ZoneInfo(PORTAL_TIME_ZONE))
+                # the form's wall clock is the retailer's
+                read_at = timezone.make_aware(read_at, ZoneInfo(request.tenant.time_zone))
             try:
                 value = Decimal(request.POST.get("register_kwh", "").strip())
             except InvalidOperation:
@@ -87,7 +87,8 @@ def submit_reading(request):
                                             "12345.6.") from None
             meter_reading_submit(meter=meter, read_at=read_at, register_kwh=value,
                                  now=timezone.now(), channel=AuditChannel.PORTAL,
-                                 actor_user=request.user)
+                                 actor_user=request.user,
+                                 time_zone=request.tenant.time_zone)
         except UnableToSubmitReading as exc:
             error = exc.detail
         else:

@@ -118,6 +118,8 @@ def main() -> int:
             processes = [
                 start(env, "web", [str(VENV_BIN / "uvicorn"), "config.asgi:application",
                                    "--host", args.host, "--port", str(args.port)]),
+                # No -Q: the worker consumes every queue in CELERY_TASK_QUEUES (default,
+                # ingest, billing, insights); tests/conftest.py starts its worker alike.
                 start(env, "worker", [str(VENV_BIN / "celery"), "-A", "config", "worker",
                                       "-l", "info", "--concurrency", "2"]),
                 start(env, "beat", [str(VENV_BIN / "celery"), "-A", "config", "beat",

@@ -1,18 +1,19 @@
 """Sales staff design products and versions with inline components, preview a price and
-clone a version into the next one."""
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
+clone a version into the next one. A billed version is read-only here, and any save or
+delete of one is refused by tariff_version_check_editable (and by the database)."""
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.errors import GridlineError
-from tariffs.domain.catalogue import tariff_definition, tariff_version_clone
-from tariffs.domain.engine import price_period
-from tariffs.domain.load_files import sample_household_profile
-from tariffs.domain.validation import InvalidTariffDefinition
+from core.ranges import local_date
+from tariffs.domain.catalogue import (
+    tariff_version_check_editable,
+    tariff_version_check_valid,
+    tariff_version_clone_next,
+)
+from tariffs.domain.preview import tariff_version_preview
 from tariffs.models import (
     DemandChargeTier,
     ExportRate,
@@ -97,17 +98,23 @@ class GroupDiscountInline(ComponentInline):
     model = GroupDiscount
 
 
-class TariffDefinitionRejected(Exception):
-    """Raised after the inline rows are saved, inside the admin's transaction, so the whole
-    save rolls back."""
+class VersionRefused(Exception):
+    """A domain refusal raised inside the admin's transaction (after the inline rows were
+    saved, or before a billed version would be), so the whole save rolls back."""
 
     def __init__(self, detail):
         super().__init__(detail)
         self.detail = detail
 
 
-def _first_of_next_month(day):
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+def _check_editable(version_id) -> None:
+    if version_id is None:
+        return
+    stored = TariffVersion.objects.select_related("product").get(pk=version_id)
+    try:
+        tariff_version_check_editable(version=stored)
+    except GridlineError as exc:
+        raise VersionRefused(exc.detail) from exc
 
 
 @admin.register(TariffVersion)
@@ -140,17 +147,45 @@ class TariffVersionAdmin(admin.ModelAdmin):
             return [f.name for f in TariffVersion._meta.fields] + ["preview"]
         return ["preview"]
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.first_billed_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            _check_editable(obj.pk)  # as stored: the form may be older than the billing
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        _check_editable(form.instance.pk if change else None)
+        super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         try:
-            tariff_definition(version=form.instance)
-        except InvalidTariffDefinition as exc:
-            raise TariffDefinitionRejected(exc.detail) from exc
+            tariff_version_check_valid(version=form.instance)
+        except GridlineError as exc:
+            raise VersionRefused(exc.detail) from exc
+
+    def delete_model(self, request, obj):
+        _check_editable(obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for version in queryset.select_related("product"):
+            try:
+                tariff_version_check_editable(version=version)
+            except GridlineError as exc:
+                self.message_user(request, f"Nothing was deleted: {exc.detail}",
+                                  messages.ERROR)
+                return
+        super().delete_queryset(request, queryset)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except TariffDefinitionRejected as exc:
+        except VersionRefused as exc:
             self.message_user(request, f"Nothing was saved: {exc.detail}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
@@ -159,13 +194,7 @@ class TariffVersionAdmin(admin.ModelAdmin):
         if obj is None or obj.pk is None:
             return "-"
         try:
-            tariff = tariff_definition(version=obj)
-            zone = ZoneInfo(tariff.time_zone)
-            start = datetime.combine(obj.active_from.replace(day=1), time(), tzinfo=zone)
-            end = datetime.combine(_first_of_next_month(start.date()), time(), tzinfo=zone)
-            breakdown = price_period(tariff=tariff,
-                                     profile=sample_household_profile(start=start, end=end),
-                                     start=start, end=end)
+            breakdown = tariff_version_preview(version=obj)
         except GridlineError as exc:
             return f"Cannot price a sample: {exc.detail}"
         rows = format_html_join(
@@ -182,10 +211,10 @@ class TariffVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Clone into a new version starting next month")
     def clone_as_next_version(self, request, queryset):
+        today = local_date(timezone.now(), request.tenant.time_zone)
         for version in queryset.select_related("product").order_by("pk"):
-            start = _first_of_next_month(max(version.active_from, timezone.localdate()))
             try:
-                new = tariff_version_clone(version=version, active_from=start)
+                new = tariff_version_clone_next(version=version, today=today)
             except GridlineError as exc:
                 self.message_user(request, f"{version}: {exc.detail}", messages.ERROR)
                 continue

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tariffs import serializers as s
-from tariffs.domain.catalogue import tariff_definition
+from tariffs.domain.bulk import tariff_definitions_for
 from tariffs.domain.quotes import UnableToQuote, products_quote
 from tariffs.models import Product, TariffVersion
 
@@ -41,7 +41,7 @@ class ProductFilter(django_filters.FilterSet):
         return (queryset.filter(dynamic) if value else queryset.exclude(dynamic)).distinct()
 
     def filter_available_on(self, queryset, name, value):
-        return queryset.filter(available_from__lte=value).exclude(available_to__lte=value)
+        return queryset.available_on(value)
 
 
 def _products():
@@ -74,17 +74,19 @@ class ProductVersions(generics.ListAPIView):
         product = Product.objects.filter(code=self.kwargs["code"]).first()
         if product is None:
             raise NotFound(f"No product {self.kwargs['code']!r}.")
-        return product.versions.order_by("active_from")
+        return product.versions.select_related("product").order_by("active_from")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # The page's definitions in a constant number of queries (tariffs/domain/bulk.py).
+        self.definitions = tariff_definitions_for(
+            versions=page if page is not None else queryset)
+        return page
 
     def get_serializer_context(self):
-        cache = {}
-
-        def tariff(version):  # each version's definition is built once per response
-            if version.pk not in cache:
-                cache[version.pk] = tariff_definition(version=version)
-            return cache[version.pk]
-
-        return {**super().get_serializer_context(), "tariff": tariff}
+        definitions = getattr(self, "definitions", {})
+        return {**super().get_serializer_context(),
+                "tariff": lambda version: definitions[version.pk]}
 
 
 class QuoteCreate(APIView):

@@ -8,12 +8,18 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from core.models import ActivePeriodModel, no_overlap_per
+from core.models import ActivePeriodModel, no_overlap_per, period_holds, period_not_empty
 
 
 class Direction(models.TextChoices):
     IMPORT = "IMPORT", "Import (supply)"
     EXPORT = "EXPORT", "Export (feed-in)"
+
+
+class ProductQuerySet(models.QuerySet):
+    def available_on(self, on):
+        """Products on sale on `on`: `[available_from, available_to)` holds it."""
+        return self.filter(period_holds(on, start="available_from", end="available_to"))
 
 
 class Product(models.Model):
@@ -32,6 +38,8 @@ class Product(models.Model):
                                  default=Direction.IMPORT)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ProductQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -39,11 +47,8 @@ class Product(models.Model):
                 name="product_green_share_percent",
             ),
             models.CheckConstraint(condition=Q(exit_fee__gte=0), name="product_exit_fee_positive"),
-            models.CheckConstraint(
-                condition=Q(available_to__isnull=True)
-                | Q(available_to__gt=models.F("available_from")),
-                name="product_availability_not_empty",
-            ),
+            period_not_empty(start="available_from", end="available_to",
+                             name="product_availability_not_empty"),
         ]
 
     def __str__(self):

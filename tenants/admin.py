@@ -26,18 +26,23 @@ class RetailerCreateForm(forms.ModelForm):
         label="Slug (schema name)", help_text="e.g. alpha; also the host's first label"
     )
     host = forms.CharField(help_text="Host name routed to it, e.g. alpha.localhost")
+    time_zone = forms.CharField(initial="Europe/London",
+                                help_text="Where its local days are (IANA), e.g. Europe/London")
+    currency = forms.CharField(initial="GBP", max_length=3,
+                               help_text="What it bills in (ISO 4217), e.g. GBP")
     staff_username = forms.CharField(initial="staff")
     staff_email = forms.EmailField()
     staff_password = forms.CharField(widget=forms.PasswordInput, min_length=8)
 
     class Meta:
         model = Retailer
-        fields = ["name", "schema_name"]
+        fields = ["name", "schema_name", "time_zone", "currency"]
 
     def clean(self):
         data = super().clean()
         problem = retailer_create_problem(
-            slug=data.get("schema_name", ""), host=data.get("host", "")
+            slug=data.get("schema_name", ""), host=data.get("host", ""),
+            time_zone=data.get("time_zone", ""), currency=data.get("currency", ""),
         )
         if problem:
             raise forms.ValidationError(problem)
@@ -51,7 +56,7 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Retailer, site=platform_admin)
 class RetailerAdmin(admin.ModelAdmin):
-    list_display = ["name", "schema_name", "created_at"]
+    list_display = ["name", "schema_name", "time_zone", "currency", "created_at"]
     search_fields = ["name", "schema_name", "domains__domain"]
     inlines = [DomainInline]
 
@@ -64,13 +69,15 @@ class RetailerAdmin(admin.ModelAdmin):
         return self.inlines if obj is not None else []
 
     def get_readonly_fields(self, request, obj=None):
-        return ["schema_name", "created_at"] if obj is not None else []
+        # Zone and currency are set at creation: bills and local days depend on them.
+        return (["schema_name", "time_zone", "currency", "created_at"] if obj is not None
+                else [])
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "schema_name", "host", "staff_username", "staff_email",
-                    "staff_password"]
-        return ["name", "schema_name", "created_at"]
+            return ["name", "schema_name", "host", "time_zone", "currency", "staff_username",
+                    "staff_email", "staff_password"]
+        return ["name", "schema_name", "time_zone", "currency", "created_at"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -80,7 +87,8 @@ class RetailerAdmin(admin.ModelAdmin):
             created = retailer_create(
                 slug=data["schema_name"], name=data["name"], host=data["host"],
                 staff_username=data["staff_username"], staff_email=data["staff_email"],
-                staff_password=data["staff_password"],
+                staff_password=data["staff_password"], time_zone=data["time_zone"],
+                currency=data["currency"],
             )
         except UnableToCreateRetailer as exc:
             # Checked again in the form's clean(); reaching here means a race.

@@ -5,6 +5,7 @@ Actors: alice is a household customer at alpha, bob one at beta; alpha-staff and
 are their retailers' sales staff; each retailer has a partner API client.
 """
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -38,12 +39,13 @@ def django_db_setup(django_test_environment, django_db_blocker):
         db_cfg = setup_databases(
             verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
         )
-        demo_seed(host_suffix="localhost", today=timezone.localdate())
+        demo_seed(host_suffix="localhost", now=timezone.now())
         connection.set_schema_to_public()
     yield
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         teardown_databases(db_cfg, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)  # this run's uploads
 
 
 @pytest.fixture(autouse=True)
@@ -199,7 +201,11 @@ def asgi_server(django_db_setup, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, tmp_path_factory):
-    """A real Celery worker process on this run's queue; yields its hostname."""
+    """A real Celery worker process on this run's queues; yields its hostname.
+
+    Started as `make run` starts its worker (no -Q): it consumes every queue of
+    CELERY_TASK_QUEUES, which the test settings name after this run (default, ingest,
+    billing, insights), so parallel runs on one Redis never take each other's tasks."""
     from config.ops.heartbeat import heartbeats_read
 
     name = f"test-{os.environ['GRIDLINE_TEST_RUN_ID']}@{socket.gethostname()}"
@@ -207,7 +213,7 @@ def celery_worker(django_db_setup, tmp_path_factory):
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [str(VENV_BIN / "celery"), "-A", "config", "worker", "--pool", "solo",
-             "-n", name, "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "info"],
+             "-n", name, "-l", "info"],
             cwd=ROOT, env=child_env(), stdout=out, stderr=subprocess.STDOUT,
         )
     wait_for(lambda: name in heartbeats_read(), timeout=60, what="worker heartbeat",

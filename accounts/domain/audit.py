@@ -1,8 +1,28 @@
 """The audit trail of personal data: every read or change of a customer is recorded."""
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from accounts.models import AuditAction, AuditChannel, AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who reads or changes customer data, through which door, and when.
+
+    The interface (admin, API, portal, command, task) decides all three and passes them to
+    the domain action, which records them in the same transaction as the change."""
+
+    channel: AuditChannel
+    at: datetime
+    user: Any = None
+    client_id: str = ""
+
+    @classmethod
+    def system(cls, *, at: datetime) -> "Actor":
+        """A command or a scheduled task acting on its own."""
+        return cls(channel=AuditChannel.SYSTEM, at=at)
 
 
 def audit_record(
@@ -35,6 +55,14 @@ def audit_record(
     else:
         AuditEvent.objects.bulk_create(events)
     return len(events)
+
+
+def audit_by(*, actor: Actor, customer_ids: Iterable[int], action: AuditAction,
+             subject: str, detail: dict | None = None) -> int:
+    """`audit_record` for an actor."""
+    return audit_record(at=actor.at, customer_ids=customer_ids, action=action,
+                        channel=actor.channel, subject=subject, actor_user=actor.user,
+                        actor_client_id=actor.client_id, detail=detail)
 
 
 # The same row as `audit_record`, for statements that record a read while they make it

@@ -9,12 +9,16 @@ from decimal import Decimal
 import pandas as pd
 
 from accounts.models import Contract, ContractStatus, Customer
+from core.ranges import DateTimeRange
+from market.domain.series import price_series_load
 from market.models import PricePoint
-from tariffs.domain.catalogue import tariff_definition, version_active_on
+from tariffs.domain.bulk import tariff_definitions_for
+from tariffs.domain.catalogue import tariff_definition
 from tariffs.domain.compare import rank_tariffs
 from tariffs.domain.definitions import TariffDefinition
 from tariffs.domain.engine import price_by_billing_period
 from tariffs.domain.lines import LineKind
+from tariffs.domain.offers import versions_in_force
 from tariffs.domain.prepared import MissingSpotPrice
 from tariffs.domain.profile import load_profile_from_series
 
@@ -104,36 +108,35 @@ def consumption_cost(*, customer: Customer, meter_point_id: int, import_kwh: pd.
 def offers_priced(*, customer: Customer, offers: list[dict], import_kwh: pd.Series,
                   interval: timedelta, start: datetime, end: datetime) -> dict[str, object]:
     """{product code: Cost | NoCost}: what these kWh would have cost on each offered
-    product's version in force at `start` (ranked by the engine's own comparison)."""
-    fixed, result = [], {}
-    for offer in offers:
-        version = version_active_on(product=offer["product"], on=start.date())
-        if version is None:
-            result[offer["product"].code] = NoCost("Not on offer for that period.")
-            continue
-        tariff = tariff_definition(version=version)
-        if tariff.spot_rates:
-            prices = spot_prices_for(tariff=tariff, start=start, end=end)
-            try:
-                quote = rank_tariffs(profile=_profile(import_kwh, interval), tariffs=[tariff],
-                                     start=start, end=end, spot_prices=prices,
-                                     customer_group=customer.segment or None)[0]
-            except MissingSpotPrice:
-                result[offer["product"].code] = NoCost(
-                    "Follows the market price; the market prices of that period are not "
-                    "all known.")
-                continue
-            result[offer["product"].code] = _cost(version, quote)
-        else:
-            fixed.append((version, tariff))
-    if fixed:
-        quotes = rank_tariffs(profile=_profile(import_kwh, interval),
-                              tariffs=[t for _, t in fixed], start=start, end=end,
-                              customer_group=customer.segment or None)
-        version_of = {id(t): v for v, t in fixed}
-        for quote in quotes:
-            version = version_of[id(quote.tariff)]
+    product's version in force at `start`, ranked by the engine's own comparison (one
+    call for every tariff; a tariff it cannot price says why). A constant number of
+    queries: the versions, their definitions and the market prices, each in bulk."""
+    products = [offer["product"] for offer in offers]
+    versions = versions_in_force(products=products, on=start.date())
+    result: dict[str, object] = {
+        product.code: NoCost("Not on offer for that period.")
+        for product in products if product.pk not in versions}
+    ordered = list(versions.values())
+    definitions = tariff_definitions_for(versions=ordered)
+    tariffs = [definitions[version.pk] for version in ordered]
+    instruments = {rate.instrument for tariff in tariffs for rate in tariff.spot_rates}
+    prices = (price_series_load(instrument_codes=instruments,
+                                period=DateTimeRange(start - timedelta(days=1), end))
+              if instruments else None)
+    quotes = rank_tariffs(profile=_profile(import_kwh, interval), tariffs=tariffs,
+                          start=start, end=end, spot_prices=prices,
+                          customer_group=customer.segment or None)
+    version_of = {id(tariff): version for tariff, version in zip(tariffs, ordered, strict=True)}
+    for quote in quotes:
+        version = version_of[id(quote.tariff)]
+        if quote.priced:
             result[version.product.code] = _cost(version, quote)
+        elif quote.not_priceable.code == MissingSpotPrice.code:
+            result[version.product.code] = NoCost(
+                "Follows the market price; the market prices of that period are not "
+                "all known.")
+        else:
+            result[version.product.code] = NoCost(quote.not_priceable.reason)
     return result
 
 

@@ -4,13 +4,14 @@ Idempotent: running it again finds what exists and creates only what is missing.
 The passwords and client secrets are public on purpose (printed by demo_credentials);
 never run this against a production database.
 """
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 from oauth2_provider.models import get_application_model
 
+from accounts.domain.audit import Actor
 from accounts.domain.consents import consent_grant, consents_live
 from accounts.domain.contracts import contract_create
 from accounts.domain.demo_tariffs import DEMO_PRICES_FROM, demo_products
@@ -26,6 +27,7 @@ from accounts.models import (
     Premise,
 )
 from accounts.users.models import Role
+from core.ranges import local_date
 from tariffs.domain.catalogue import tariff_version_create, version_active_on
 from tariffs.models import Product
 from tenants.domain.retailers import (
@@ -42,6 +44,8 @@ DEMO_RETAILERS = {
     "alpha": {
         "name": "Alpha Energy",
         "colour": "#0b7a53",
+        "time_zone": "Europe/London",
+        "currency": "GBP",
         "household": ("alice", "Alice Archer", "residential", "North"),
         "household_product": "ALPHA-FLEX",
         "enterprise": (("carol", "dave"), "Acme Bakeries Ltd", "sme", "North"),
@@ -49,6 +53,8 @@ DEMO_RETAILERS = {
     "beta": {
         "name": "Beta Power",
         "colour": "#1f5fbf",
+        "time_zone": "Europe/London",
+        "currency": "GBP",
         "household": ("bob", "Bob Baker", "residential", "South"),
         # bob is on the dynamic tariff: the live market page shows him his own price.
         "household_product": "BETA-AGILE",
@@ -78,8 +84,9 @@ def retailer_host(slug: str, suffix: str) -> str:
     return f"{slug}.{suffix}"
 
 
-def demo_seed(*, host_suffix: str, today: date) -> dict:
-    """Create the platform host, the operator and both demo retailers with their data."""
+def demo_seed(*, host_suffix: str, now: datetime) -> dict:
+    """Create the platform host, the operator and both demo retailers with their data
+    (each retailer's "today" is `now`'s date in its time zone)."""
     User = get_user_model()
     platform_tenant_ensure(host=host_suffix)
     if not User.objects.filter(username=OPERATOR_USERNAME).exists():
@@ -99,17 +106,19 @@ def demo_seed(*, host_suffix: str, today: date) -> dict:
                 staff_username=admin_username(slug),
                 staff_email=f"admin@{slug}.invalid",
                 staff_password=DEMO_PASSWORD,
+                time_zone=spec["time_zone"],
+                currency=spec["currency"],
             )
             created.append(slug)
         retailer_brand_set(retailer=Retailer.objects.get(schema_name=slug),
                            colour=spec["colour"])
         with schema_context(slug):
-            _seed_retailer(slug=slug, spec=spec, today=today)
+            _seed_retailer(slug=slug, spec=spec, now=now)
     return {"created": created, "retailers": list(DEMO_RETAILERS)}
 
 
-def _seed_products(*, slug: str) -> None:
-    for spec in demo_products(slug):
+def _seed_products(*, slug: str, time_zone: str, currency: str) -> None:
+    for spec in demo_products(slug, time_zone=time_zone):
         spec = dict(spec)
         definition = spec.pop("definition")
         product, created = Product.objects.get_or_create(
@@ -117,17 +126,19 @@ def _seed_products(*, slug: str) -> None:
         )
         if created:
             tariff_version_create(product=product, active_from=DEMO_PRICES_FROM,
-                                  active_to=None, definition=definition)
+                                  active_to=None, definition=definition, currency=currency)
 
 
-def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
+def _seed_retailer(*, slug: str, spec: dict, now: datetime) -> None:
     # The administrator holds the platform internals; sales staff only what sales needs.
     # Idempotent, and it also demotes a staff login that older seeds made a superuser.
     staff_user_ensure(username=admin_username(slug), email=f"admin@{slug}.invalid",
                       password=DEMO_PASSWORD, role="ADMINISTRATOR")
     staff_user_ensure(username=staff_username(slug), email=f"staff@{slug}.invalid",
                       password=DEMO_PASSWORD, role="STAFF")
-    _seed_products(slug=slug)
+    _seed_products(slug=slug, time_zone=spec["time_zone"], currency=spec["currency"])
+    today = local_date(now, spec["time_zone"])
+    actor = Actor.system(at=now)
     username, name, segment, region = spec["household"]
     household = _customer(
         reference=f"{slug.upper()}-H-0001", kind=CustomerKind.HOUSEHOLD, name=name,
@@ -136,7 +147,7 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
     _premise_with_contract(
         customer=household, index=1, slug=slug, region=region,
         floor_area=Decimal("84.0"), occupants=3, heating="HEAT_PUMP", today=today,
-        product=Product.objects.get(code=spec["household_product"]),
+        product=Product.objects.get(code=spec["household_product"]), actor=actor,
     )
     logins, name, segment, region = spec["enterprise"]
     enterprise = _customer(
@@ -147,16 +158,15 @@ def _seed_retailer(*, slug: str, spec: dict, today: date) -> None:
         _premise_with_contract(
             customer=enterprise, index=index, slug=slug, region=region,
             floor_area=Decimal("1200.0") * index, occupants=None, heating="GAS", today=today,
-            product=Product.objects.get(code=f"{slug.upper()}-BUSINESS"),
+            product=Product.objects.get(code=f"{slug.upper()}-BUSINESS"), actor=actor,
         )
     _partner(slug=slug)
-    _partner_consent(customer=enterprise, slug=slug, today=today)
+    _partner_consent(customer=enterprise, slug=slug, at=now)
 
 
-def _partner_consent(*, customer: Customer, slug: str, today: date) -> None:
+def _partner_consent(*, customer: Customer, slug: str, at: datetime) -> None:
     """The demo partner may read the enterprise customer's meters (so the API example
     works); the household customer has given no consent (so the refusal can be seen)."""
-    at = datetime(today.year, today.month, today.day, tzinfo=UTC)
     if not consents_live(customer=customer, at=at).filter(
             client_id=partner_client_id(slug)).exists():
         consent_grant(customer=customer, client_id=partner_client_id(slug), at=at,
@@ -184,7 +194,7 @@ def _customer(*, reference, kind, name, segment, logins) -> Customer:
 
 
 def _premise_with_contract(*, customer, index, slug, region, floor_area, occupants, heating,
-                           today, product):
+                           today, product, actor):
     identifier = f"{customer.reference}-MP{index}"
     if MeterPoint.objects.filter(identifier=identifier).exists():
         return
@@ -203,7 +213,7 @@ def _premise_with_contract(*, customer, index, slug, region, floor_area, occupan
         active_from=start, active_to=None,
         tariff_version=version_active_on(product=product, on=start),
         settlement="QUARTERLY" if customer.kind == CustomerKind.ENTERPRISE else "MONTHLY",
-        payment="POSTPAY", today=today,
+        payment="POSTPAY", today=today, actor=actor,
     )
 
 

@@ -197,7 +197,7 @@ MARKET_PERSONAL_PRICE_TERMS = "accounts.domain.my_price.spot_terms_for_user"
 MARKET_PERSONAL_PRICE_MESSAGE = "tariffs.domain.spot_outlook.price_outlook_message"
 # The tariffs page prices the customer's recent readings, which the metering app holds
 # (tariffs and accounts do not import metering).
-PORTAL_CONSUMPTION_PROFILE = "metering.domain.profiles.customer_recent_profile"
+PORTAL_CONSUMPTION_PROFILE = "metering.domain.recent.customer_recent_profile"
 CHANNEL_LAYERS["market"] = {
     "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
     "CONFIG": CHANNEL_LAYERS["default"]["CONFIG"],
@@ -206,7 +206,35 @@ CHANNEL_LAYERS["market"] = {
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
-CELERY_TASK_DEFAULT_QUEUE = env("GRIDLINE_CELERY_QUEUE", "gridline")
+
+# Named queues, so a long billing run never holds up an upload's ingest (or the hourly
+# jobs): every task is routed to one of them by name below (a test checks that each task
+# has a route). A worker started without -Q consumes every queue in CELERY_TASK_QUEUES;
+# scale one kind of work with a worker of its own (`-Q <prefix>-billing`).
+def celery_queues(prefix: str) -> dict[str, str]:
+    """The queue names for `prefix`: the default queue is the prefix itself."""
+    return {"default": prefix, "ingest": f"{prefix}-ingest", "billing": f"{prefix}-billing",
+            "insights": f"{prefix}-insights"}
+
+
+def celery_routes(queues: dict[str, str]) -> dict[str, dict]:
+    kinds = {
+        "metering.ingest_upload": "ingest",
+        "metering.partitions_ensure_ahead": "default",
+        "accounts.contracts_close_ended": "default",
+        "accounts.customer_census": "default",
+        "market_alerts.evaluate": "default",
+        "billing.*": "billing",
+        "insights.*": "insights",
+        "cooperatives.*": "billing",
+    }
+    return {name: {"queue": queues[kind]} for name, kind in kinds.items()}
+
+
+CELERY_QUEUE_NAMES = celery_queues(env("GRIDLINE_CELERY_QUEUE", "gridline"))
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_NAMES["default"]
+CELERY_TASK_QUEUES = {name: {"routing_key": name} for name in CELERY_QUEUE_NAMES.values()}
+CELERY_TASK_ROUTES = celery_routes(CELERY_QUEUE_NAMES)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -336,6 +364,9 @@ STATICFILES_FINDERS = [
 PACKAGE_STATIC_FILES = {
     "vendor/plotly.min.js": ("plotly", "package_data/plotly.min.js"),
 }
+# Uploaded files (meter data for the ingest worker, under uploads/<schema>/). The worker
+# reads them through the same storage: on several hosts, point it at shared storage.
+MEDIA_ROOT = env("GRIDLINE_MEDIA_ROOT", str(BASE_DIR / ".data" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -349,6 +380,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A new retailer's first login, its administrator (tenants does not import accounts).
 GRIDLINE_RETAILER_FIRST_USER = "accounts.domain.staff_roles.retailer_administrator_create"
+# bench/consumption_api.py's floor: a view answering a body of a given size without auth or
+# database, on the same server and host routing (config/ops/bench_floor.py). Never in
+# production (production.py turns it off whatever the environment says).
+GRIDLINE_BENCH_FLOOR = env("GRIDLINE_BENCH_FLOOR", "0") == "1"
 
 # Demo data: the domain suffix for retailer hosts ("alpha" + ".localhost").
 GRIDLINE_HOST_SUFFIX = env("GRIDLINE_HOST_SUFFIX", "localhost")

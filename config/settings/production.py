@@ -24,3 +24,4 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
 WHITENOISE_USE_FINDERS = False
+GRIDLINE_BENCH_FLOOR = False  # the benchmark's floor view is never served in production

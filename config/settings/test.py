@@ -1,7 +1,8 @@
 import os
+import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import celery_queues, celery_routes, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,7 +12,12 @@ _RUN_ID = env("GRIDLINE_TEST_RUN_ID", str(os.getpid()))
 os.environ.setdefault("GRIDLINE_TEST_RUN_ID", _RUN_ID)
 CACHES["default"]["KEY_PREFIX"] = f"gridline-test-{_RUN_ID}"  # noqa: F405
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"gridline-test-{_RUN_ID}:asgi"  # noqa: F405
-CELERY_TASK_DEFAULT_QUEUE = f"gridline-test-{_RUN_ID}"
+CELERY_QUEUE_NAMES = celery_queues(f"gridline-test-{_RUN_ID}")
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_NAMES["default"]
+CELERY_TASK_QUEUES = {name: {"routing_key": name} for name in CELERY_QUEUE_NAMES.values()}
+CELERY_TASK_ROUTES = celery_routes(CELERY_QUEUE_NAMES)
+# Uploads of this run, shared with the worker process it starts (same run id).
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"gridline-test-media-{_RUN_ID}")
 # The suite calls the API far more often than a partner would; the throttle's own tests
 # set their rates (tests/config/test_throttling.py).
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"client": "100000/minute",  # noqa: F405

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from core.ranges import local_midnight
 from metering.domain.consumption import consumption_read
 
 VIEWS = ("day", "month", "year")
@@ -51,7 +52,8 @@ class Chart:
         tz = ZoneInfo(self.time_zone)
         first = self.import_kwh.index[0].tz_convert(tz).date()
         last = self.import_kwh.index[-1].tz_convert(tz).date()
-        return _local_midnight(first, tz), _local_midnight(last + timedelta(days=1), tz)
+        return (local_midnight(first, self.time_zone),
+                local_midnight(last + timedelta(days=1), self.time_zone))
 
     def spec(self) -> dict:
         """The chart for static/portal/charts.js: measured and estimated kWh, stacked; a
@@ -88,10 +90,6 @@ def _labels(view: str, period_from: datetime, period_to: datetime) -> list[str]:
     return labels
 
 
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
-
-
 def _span(view: str, anchor: date):
     if view == "day":
         start, end = anchor, anchor + timedelta(days=1)
@@ -112,11 +110,12 @@ def _label(view: str, local: datetime) -> str:
     return f"{local:%b}"
 
 
-def consumption_chart(*, meter, view: str, anchor: date,
-                      time_zone: str = "Europe/London") -> Chart:
+def consumption_chart(*, meter, view: str, anchor: date, time_zone: str) -> Chart:
+    """`time_zone`: the retailer's (local days, months and years)."""
     tz = ZoneInfo(time_zone)
     start, end, previous, following, title = _span(view, anchor)
-    period_from, period_to = _local_midnight(start, tz), _local_midnight(end, tz)
+    period_from = local_midnight(start, time_zone)
+    period_to = local_midnight(end, time_zone)
     rows = consumption_read(meter=meter, period_from=period_from, period_to=period_to,
                             group_by="interval", tz=time_zone)
     groups: dict[str, list[Decimal]] = {}

@@ -61,9 +61,8 @@ def consumption_query_check(*, period_from: datetime, period_to: datetime,
         raise InvalidConsumptionQuery("period_to must be after period_from.")
 
 
-def consumption_statement(*, period_from: datetime, period_to: datetime,
-                          group_by: str = "interval", tz: str = "Europe/London"
-                          ) -> tuple[str, dict]:
+def consumption_statement(*, period_from: datetime, period_to: datetime, tz: str,
+                          group_by: str = "interval") -> tuple[str, dict]:
     """The SELECT of `(interval_start, interval_end, kwh, quality)` rows in order, and its
     parameters; `%(meter)s` and `%(minutes)s` (the meter's id and interval) are left to
     the caller."""
@@ -74,9 +73,10 @@ def consumption_statement(*, period_from: datetime, period_to: datetime,
     return _ROLLUP, {**params, "unit": group_by, "step": _STEP[group_by]}
 
 
-def consumption_read(*, meter, period_from: datetime, period_to: datetime,
-                     group_by: str = "interval", tz: str = "Europe/London") -> list[tuple]:
-    """Rows of `(interval_start, interval_end, kwh, quality)`, in order."""
+def consumption_read(*, meter, period_from: datetime, period_to: datetime, tz: str,
+                     group_by: str = "interval") -> list[tuple]:
+    """Rows of `(interval_start, interval_end, kwh, quality)`, in order; days, weeks and
+    months are local ones in `tz` (the retailer's)."""
     sql, params = consumption_statement(period_from=period_from, period_to=period_to,
                                         group_by=group_by, tz=tz)
     with connection.cursor() as cursor:
@@ -86,10 +86,11 @@ def consumption_read(*, meter, period_from: datetime, period_to: datetime,
 
 def consumption_read_by(*, user, client_id: str, serial: str, now: datetime, note,
                         period_from: datetime, period_to: datetime,
-                        group_by: str = "interval", tz: str = "Europe/London") -> list[tuple]:
+                        tz: str, group_by: str = "interval") -> list[tuple]:
     """A login's read of a meter's consumption through the API: access checked, recorded in
     the audit trail (`note`: an access.ReadNote), rows as `consumption_read`. Partners (the
-    hot path) in one statement; other logins by their visible customers."""
+    hot path) in one statement; other logins by their visible customers. `tz`: the
+    retailer's zone."""
     statement = consumption_statement(period_from=period_from, period_to=period_to,
                                       group_by=group_by, tz=tz)
     if user is not None and user.is_active and user.role == Role.PARTNER:

@@ -20,8 +20,8 @@ _ENTERPRISE_SHAPE = np.array([
     8.6, 9.0, 9.1, 8.8, 8.0, 6.0, 3.8, 2.6, 2.1, 1.9, 1.8, 1.7])
 
 
-def demo_time_index(*, start_at: datetime, intervals: int, minutes: int = 30,
-                    time_zone: str = "Europe/London") -> pd.DatetimeIndex:
+def demo_time_index(*, start_at: datetime, intervals: int, time_zone: str,
+                    minutes: int = 30) -> pd.DatetimeIndex:
     return pd.date_range(start_at, periods=intervals, freq=f"{minutes}min", tz="UTC"
                          ).tz_convert(time_zone)
 
@@ -61,11 +61,13 @@ def demo_profiles(*, kinds: list[str], index: pd.DatetimeIndex, seed: int = 7,
 
 
 def demo_csv_write(*, out, serials: list[str], kinds: list[str], start_at: datetime,
-                   intervals: int, seed: int = 7, gap_rate: float = 0.0005,
+                   intervals: int, time_zone: str, seed: int = 7, gap_rate: float = 0.0005,
                    spike_rate: float = 0.0002, minutes: int = 30) -> int:
     """Write `meter_serial,interval_start,kwh` CSV (with header) to a text stream, leaving
-    out a few gaps and adding a few spikes; returns the number of readings written."""
-    index = demo_time_index(start_at=start_at, intervals=intervals, minutes=minutes)
+    out a few gaps and adding a few spikes; returns the number of readings written. The
+    daily shapes follow the local clock of `time_zone` (the retailer's)."""
+    index = demo_time_index(start_at=start_at, intervals=intervals, minutes=minutes,
+                            time_zone=time_zone)
     stamps = index.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S+00:00").to_numpy()
     rng = np.random.default_rng(seed + 1)
     out.write("meter_serial,interval_start,kwh\n")

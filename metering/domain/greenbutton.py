@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from xml.sax.expatreader import ExpatLocator
 
+from metering.domain.errors import UnableToIngestReadings
+
 ESPI = "http://naesb.org/espi"
 ATOM = "http://www.w3.org/2005/Atom"
 UOM_WH = "72"
@@ -166,10 +168,15 @@ def _parse(stream, handler) -> Iterator[None]:
     parser.setContentHandler(handler)
     # feed() (unlike parse()) does not hand the handler a locator; give it one for lines.
     handler.setDocumentLocator(ExpatLocator(parser))
-    while chunk := stream.read(1 << 16):
-        parser.feed(chunk)
-        yield
-    parser.close()
+    try:
+        while chunk := stream.read(1 << 16):
+            parser.feed(chunk)
+            yield
+        parser.close()
+    except xml.sax.SAXParseException as exc:
+        raise UnableToIngestReadings(
+            f"Not a readable Green Button (XML) file: line {exc.getLineNumber()}: "
+            f"{exc.getMessage()}.") from None
     yield
 
 

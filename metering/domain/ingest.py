@@ -22,8 +22,8 @@ from decimal import Decimal
 
 from django.db import DataError, connection, transaction
 
-from core.errors import GridlineError
 from metering.domain import rollups, staging, vee
+from metering.domain.errors import UnableToIngestReadings
 from metering.domain.greenbutton import greenbutton_rows
 from metering.domain.partitions import partitions_ensure
 from metering.domain.widecsv import wide_csv_rows
@@ -65,33 +65,30 @@ _KWH_VALID = """length({k}) <= 30
 _TS_OFFSET = "(length({t}) = 20 OR substr({t}, 21, 2) <= '14')"
 
 
-class UnableToIngestReadings(GridlineError):
-    code = "ingest_failed"
-    status = 400
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IngestOptions:
+    """`time_zone` is the retailer's (its local days: rollups, wide-CSV days, the weekday
+    profile VEE estimates from); the interface reads it from the retailer and passes it."""
+
+    time_zone: str
     spike_factor: Decimal = Decimal("10")
     # What the ingested values are: ACTUAL (meter data) or ESTIMATED (e.g. the usage
     # between two register reads a customer sent, spread over the half-hours).
     quality: str = "ACTUAL"
     short_gap_intervals: int = 6
-    local_time_zone: str = "Europe/London"
 
 
 FORMATS = ("csv", "wide-csv", "greenbutton")
 
 
 def readings_ingest_file(*, stream, file_format: str, source: str, now: datetime,
-                         serial: str | None = None,
-                         options: IngestOptions = IngestOptions()) -> IngestReport:
+                         options: IngestOptions, serial: str | None = None) -> IngestReport:
     """Any supported file (a binary stream); `serial` names the meter of a Green Button
     file whose UsagePoint has no usable title."""
     if file_format == "csv":
         return readings_ingest_csv(stream=stream, source=source, now=now, options=options)
     if file_format == "wide-csv":
-        rows = wide_csv_rows(stream, time_zone=options.local_time_zone)
+        rows = wide_csv_rows(stream, time_zone=options.time_zone)
     elif file_format == "greenbutton":
         rows = greenbutton_rows(stream, serial=serial)
     else:
@@ -102,7 +99,7 @@ def readings_ingest_file(*, stream, file_format: str, source: str, now: datetime
 
 
 def readings_ingest_csv(*, stream, source: str, now: datetime,
-                        options: IngestOptions = IngestOptions()) -> IngestReport:
+                        options: IngestOptions) -> IngestReport:
     """The fast path: the CSV file goes to COPY as it is (header line optional)."""
     return readings_ingest(
         stage=lambda cursor: staging.stage_csv(cursor, stream=stream),
@@ -111,7 +108,7 @@ def readings_ingest_csv(*, stream, source: str, now: datetime,
 
 
 def readings_ingest_rows(*, rows, file_format: str, source: str, now: datetime,
-                         options: IngestOptions = IngestOptions()) -> IngestReport:
+                         options: IngestOptions) -> IngestReport:
     """Rows from a parser: an iterable of `(line, serial, interval_start_iso, kwh_text)`."""
     return readings_ingest(
         stage=lambda cursor: staging.stage_rows(cursor, rows=rows),
@@ -120,7 +117,7 @@ def readings_ingest_rows(*, rows, file_format: str, source: str, now: datetime,
 
 
 def readings_ingest_for_meter(*, meter, readings, source: str, now: datetime,
-                              options: IngestOptions = IngestOptions()) -> IngestReport:
+                              options: IngestOptions) -> IngestReport:
     """A batch for one meter (the API): `readings` are `(interval_start_text, kwh_text)`
     pairs, lines numbered from 1. The meter is not taken from the rows: each is staged
     under this meter's serial, and validation looks up no other meter, so whatever the
@@ -169,12 +166,12 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
                 report.inserted = _insert_new(cursor, source=source, now=now, existing=False,
                                               quality=options.quality)
             report.flagged = vee.spikes_flag(cursor, factor=options.spike_factor,
-                                             tz=options.local_time_zone)
+                                             tz=options.time_zone)
             report.estimated = vee.gaps_fill(
                 cursor, source=source, now=now, short_gap=options.short_gap_intervals,
-                tz=options.local_time_zone)
+                tz=options.time_zone)
             if report.inserted or report.updated or report.estimated:
-                rollups.rollups_refresh_staged(cursor, tz=options.local_time_zone)
+                rollups.rollups_refresh_staged(cursor, tz=options.time_zone)
         report.rejected_count, report.rejected = _rejections(cursor)
         staging.staging_drop(cursor)
         report.finished_at = now

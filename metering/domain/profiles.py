@@ -1,55 +1,239 @@
-"""A customer's recent consumption as one load profile, for "what would I pay" pages."""
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+"""Many meters' interval profiles for a period, in one statement, straight into numpy: the
+seam billing and advice read meter data through.
 
+One `COPY (SELECT ...) TO STDOUT (FORMAT binary)` returns a row per meter, each read by
+one index range scan of the partitioned reading table: its interval starts (a binary
+timestamp array), its kWh as one text (a line each), and the starts and codes of its
+readings that are not ACTUAL. The rows are parsed as they arrive (no Python object per
+reading) and placed on a dense grid: `kwh[meter, slot]`, NaN where a meter has no reading,
+and `quality[meter, slot]` (QUALITY_CODES, NO_READING).
+
+Why kWh travel as text: the column is `numeric`, and PostgreSQL's numeric → float8 cast
+goes through text anyway (its cost was two thirds of the statement); numeric → text alone
+costs a third of that, and pandas' C parser turns a million values into float64 in tens of
+milliseconds, batched, on the client's core while the server reads on.
+
+Tenancy: the statement reads the connection's schema (the caller's retailer); a meter id of
+another retailer simply finds no readings there.
+"""
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
 import pandas as pd
 from django.db import connection
 
-from metering.models import Direction, Meter
+from core.errors import GridlineError
+from core.ranges import DateTimeRange
+from tariffs.domain.profile import LoadProfile
+
+QUALITY_CODES = {"ACTUAL": 0, "ESTIMATED": 1, "EDITED": 2, "MISSING": 3}
+NO_READING = -1
+# PostgreSQL's binary timestamps count microseconds from 2000-01-01 UTC.
+_PG_EPOCH_US = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp()) * 1_000_000
+_HEADER = b"PGCOPY\n\xff\r\n\x00"
+_PARSE_BATCH_VALUES = 1_000_000
+
+_PROFILES = """
+    COPY (
+        SELECT m.ord::int4, a.starts, a.kwh, a.odd_starts, a.odd_codes
+        FROM unnest(%(meters)s::int8[]) WITH ORDINALITY AS m(id, ord)
+        CROSS JOIN LATERAL (
+            -- every aggregate sees the rows in the same order, so the lists pair up
+            SELECT array_agg(r.interval_start) AS starts,
+                   string_agg(r.kwh::text, E'\\n') AS kwh,
+                   array_agg(r.interval_start) FILTER (WHERE r.quality <> 'ACTUAL')
+                       AS odd_starts,
+                   array_agg(CASE r.quality WHEN 'ESTIMATED' THEN 1 WHEN 'EDITED' THEN 2
+                                            ELSE 3 END::int2)
+                       FILTER (WHERE r.quality <> 'ACTUAL') AS odd_codes
+            FROM metering_reading r
+            WHERE r.meter_id = m.id AND r.interval_start >= %(lo)s
+              AND r.interval_start < %(hi)s
+        ) a
+    ) TO STDOUT WITH (FORMAT binary)
+"""
 
 
-@dataclass(frozen=True)
-class CustomerProfile:
-    import_kwh: pd.Series  # kWh per interval start (UTC), all the customer's import meters
+class UnableToLoadProfiles(GridlineError):
+    code = "profiles_invalid"
+
+
+@dataclass(frozen=True, eq=False)
+class IntervalProfiles:
+    """Meters × interval slots of one period. Rows follow `meter_ids` as asked."""
+
+    meter_ids: np.ndarray  # int64 (meters,)
+    starts: np.ndarray  # int64 ns since the epoch, UTC (slots,): the slot grid
     interval: timedelta
-    period_from: datetime
-    period_to: datetime
-    meter_point_ids: tuple[int, ...]
+    kwh: np.ndarray  # float64 (meters, slots); NaN: no reading
+    quality: np.ndarray  # int8 (meters, slots); QUALITY_CODES or NO_READING
+
+    def row(self, meter_id: int) -> int:
+        rows = np.flatnonzero(self.meter_ids == meter_id)
+        if not len(rows):
+            raise UnableToLoadProfiles(f"meter {meter_id} was not loaded")
+        return int(rows[0])
 
     @property
-    def days(self) -> int:
-        return (self.period_to - self.period_from).days
+    def present(self) -> np.ndarray:
+        """(meters, slots) bool: a reading exists."""
+        return self.quality != NO_READING
+
+    def kwh_of_quality(self, quality: str) -> np.ndarray:
+        """(meters,) kWh of readings of one quality (e.g. "ESTIMATED")."""
+        return np.where(self.quality == QUALITY_CODES[quality], self.kwh, 0.0).sum(axis=1)
+
+    def estimated_share(self) -> np.ndarray:
+        """(meters,) the share of each meter's kWh that is ESTIMATED (0 without kWh): what a
+        bill reports as "estimated"."""
+        total = np.nansum(self.kwh, axis=1)
+        estimated = self.kwh_of_quality("ESTIMATED")
+        return np.divide(estimated, total, out=np.zeros_like(total), where=total > 0)
+
+    def load_profile(self, meter_id: int, *, export_meter_id: int | None = None
+                     ) -> LoadProfile:
+        """The pricing engine's profile of one meter (its present intervals; an export
+        meter's readings as export kWh on the same slots, missing ones as 0)."""
+        row = self.row(meter_id)
+        mask = self.present[row]
+        if export_meter_id is not None:
+            export_row = self.row(export_meter_id)
+            mask = mask | self.present[export_row]
+            exported = np.nan_to_num(self.kwh[export_row][mask])
+        else:
+            exported = np.zeros(int(mask.sum()))
+        return LoadProfile(interval_starts=self.starts[mask],
+                           import_kwh=np.nan_to_num(self.kwh[row][mask]),
+                           export_kwh=exported, interval=self.interval)
 
 
-def customer_recent_profile(*, customer, today: date, days: int = 365,
-                            time_zone: str = "Europe/London") -> CustomerProfile | None:
-    """The last `days` local days before `today` that have readings, summed over the
-    customer's import meters of one interval length; None without readings."""
-    meters = list(Meter.objects.filter(meter_point__premise__customer=customer,
-                                       direction=Direction.IMPORT).order_by("serial"))
-    if not meters:
-        return None
-    minutes = meters[0].interval_minutes
-    meters = [m for m in meters if m.interval_minutes == minutes]
-    tz = ZoneInfo(time_zone)
-    lo = datetime.combine(today - timedelta(days=days), datetime.min.time(), tz)
-    hi = datetime.combine(today, datetime.min.time(), tz)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT interval_start, sum(kwh) FROM metering_reading
-               WHERE meter_id = ANY(%s) AND interval_start >= %s AND interval_start < %s
-               GROUP BY interval_start ORDER BY interval_start""",
-            [[m.pk for m in meters], lo, hi])
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    first_day = rows[0][0].astimezone(tz).date()
-    last_day = rows[-1][0].astimezone(tz).date()
-    series = pd.Series([float(kwh) for _, kwh in rows],
-                       index=pd.DatetimeIndex([t for t, _ in rows]).tz_convert("UTC"))
-    return CustomerProfile(
-        import_kwh=series, interval=timedelta(minutes=minutes),
-        period_from=datetime.combine(first_day, datetime.min.time(), tz),
-        period_to=datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tz),
-        meter_point_ids=tuple(sorted({m.meter_point_id for m in meters})))
+def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
+                           interval_minutes: int = 30) -> IntervalProfiles:
+    """The readings of `meter_ids` with an interval start in `period`, on a grid of
+    `interval_minutes` slots from `period.start`, in one statement whatever the number of
+    meters. Load meters of one interval length together (billing groups them by
+    `Meter.interval_minutes`); a reading off the grid raises UnableToLoadProfiles."""
+    if period.end is None:
+        raise UnableToLoadProfiles("the period must have an end")
+    step_ns = interval_minutes * 60 * 1_000_000_000
+    lo_ns = pd.Timestamp(period.start).as_unit("ns").value
+    hi_ns = pd.Timestamp(period.end).as_unit("ns").value
+    if (hi_ns - lo_ns) % step_ns:
+        raise UnableToLoadProfiles(
+            f"the period {period} is not a whole number of {interval_minutes}-minute intervals")
+    ids = np.asarray(meter_ids, dtype=np.int64)
+    slots = (hi_ns - lo_ns) // step_ns
+    kwh = np.full((len(ids), slots), np.nan)
+    quality = np.full((len(ids), slots), NO_READING, dtype=np.int8)
+    sink = _ProfileRows(kwh=kwh, quality=quality, lo_ns=lo_ns, step_ns=step_ns, ids=ids)
+    if len(ids):
+        with connection.cursor() as cursor:
+            sql = cursor.mogrify(_PROFILES, {"meters": ids.tolist(), "lo": period.start,
+                                             "hi": period.end}).decode()
+            cursor.copy_expert(sql, sink)
+        sink.finish()
+    return IntervalProfiles(meter_ids=ids, starts=lo_ns + step_ns * np.arange(slots),
+                            interval=timedelta(minutes=interval_minutes), kwh=kwh,
+                            quality=quality)
+
+
+class _ProfileRows:
+    """A file-like sink for the binary COPY: parses each meter's row as it arrives; the kWh
+    texts of many meters are parsed together (pandas' C parser) and put on the grid."""
+
+    def __init__(self, *, kwh, quality, lo_ns, step_ns, ids):
+        self.kwh, self.quality, self.lo_ns, self.step_ns, self.ids = (
+            kwh, quality, lo_ns, step_ns, ids)
+        self.buffer = bytearray()
+        self.header_read = False
+        self.ended = False
+        self.pending: list[tuple[int, np.ndarray, bytes]] = []
+        self.pending_values = 0
+
+    def write(self, data) -> int:
+        self.buffer += data
+        position = 0
+        if not self.header_read:
+            if len(self.buffer) < 19:
+                return len(data)
+            if bytes(self.buffer[:11]) != _HEADER:
+                raise UnableToLoadProfiles("unexpected COPY header")
+            extension = int.from_bytes(self.buffer[15:19], "big")
+            position, self.header_read = 19 + extension, True
+        while not self.ended:
+            parsed = self._row(position)
+            if parsed is None:
+                break
+            position = parsed
+        del self.buffer[:position]
+        if self.pending_values >= _PARSE_BATCH_VALUES:
+            self._parse_pending()
+        return len(data)
+
+    def finish(self) -> None:
+        if not self.ended or self.buffer:
+            raise UnableToLoadProfiles("the COPY of profiles ended early")
+        self._parse_pending()
+
+    def _row(self, start: int) -> int | None:
+        buffer = self.buffer
+        if len(buffer) - start < 2:
+            return None
+        fields = int.from_bytes(buffer[start:start + 2], "big", signed=True)
+        if fields == -1:
+            self.ended = True
+            return start + 2
+        position = start + 2
+        values = []
+        for _ in range(fields):
+            if len(buffer) - position < 4:
+                return None
+            length = int.from_bytes(buffer[position:position + 4], "big", signed=True)
+            position += 4
+            if length > 0 and len(buffer) - position < length:
+                return None
+            values.append((position, length))
+            position += max(length, 0)
+        (ord_at, _), starts, kwh, odd_starts, odd_codes = values
+        row = int.from_bytes(buffer[ord_at:ord_at + 4], "big") - 1
+        if starts[1] > 0:
+            slots = self._slots(row, starts)
+            self.quality[row, slots] = QUALITY_CODES["ACTUAL"]
+            if odd_starts[1] > 0:
+                self.quality[row, self._slots(row, odd_starts)] = self._array(odd_codes, ">i2")
+            self.pending.append((row, slots, bytes(buffer[kwh[0]:kwh[0] + kwh[1]])))
+            self.pending_values += len(slots)
+        return position
+
+    def _array(self, field, dtype) -> np.ndarray:
+        at, _ = field
+        count = int.from_bytes(self.buffer[at + 12:at + 16], "big")
+        record = np.dtype([("length", ">i4"), ("value", dtype)])
+        return np.frombuffer(self.buffer, dtype=record, count=count, offset=at + 20)["value"]
+
+    def _slots(self, row: int, field) -> np.ndarray:
+        at_ns = (self._array(field, ">i8").astype(np.int64) + _PG_EPOCH_US) * 1000
+        slots, off_grid = np.divmod(at_ns - self.lo_ns, self.step_ns)
+        if off_grid.any():
+            first = pd.Timestamp(int(at_ns[off_grid != 0][0]), tz="UTC")
+            raise UnableToLoadProfiles(
+                f"meter {int(self.ids[row])} has a reading at {first.isoformat()}, off the "
+                f"{self.step_ns // 60_000_000_000}-minute grid: load it with its own "
+                "interval length")
+        return slots
+
+    def _parse_pending(self) -> None:
+        if not self.pending:
+            return
+        text = b"\n".join(kwh for _, _, kwh in self.pending)
+        values = pd.read_csv(io.BytesIO(text), header=None, dtype=np.float64,
+                             engine="c").iloc[:, 0].to_numpy()
+        if len(values) != self.pending_values:
+            raise UnableToLoadProfiles("kWh and interval starts of a meter do not pair up")
+        rows = np.repeat([row for row, _, _ in self.pending],
+                         [len(slots) for _, slots, _ in self.pending])
+        self.kwh[rows, np.concatenate([slots for _, slots, _ in self.pending])] = values
+        self.pending, self.pending_values = [], 0

@@ -55,7 +55,8 @@ def spread_evenly(*, total_kwh: Decimal, start: datetime, end: datetime,
 
 @transaction.atomic
 def meter_reading_submit(*, meter: Meter, read_at: datetime, register_kwh: Decimal,
-                         now: datetime, channel: str, actor_user=None) -> RegisterReading:
+                         now: datetime, channel: str, time_zone: str,
+                         actor_user=None) -> RegisterReading:
     """Record a register reading; from the second one on, the usage since the previous
     reading is ingested as ESTIMATED half-hours. Audited for the meter's customer."""
     if read_at > now:
@@ -98,7 +99,7 @@ def meter_reading_submit(*, meter: Meter, read_at: datetime, register_kwh: Decim
         report = readings_ingest_csv(
             stream=io.BytesIO(("\n".join(lines) + "\n").encode()),
             source=f"{SOURCE_PREFIX}{reading.pk}", now=now,
-            options=IngestOptions(quality="ESTIMATED"))
+            options=IngestOptions(quality="ESTIMATED", time_zone=time_zone))
         if report.rejected_count:
             raise UnableToSubmitReading(
                 f"The usage could not be stored: {report.rejected[0]['reason']}")

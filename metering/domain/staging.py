@@ -21,6 +21,7 @@ sees it, and a failed ingest leaves nothing behind.
 from dataclasses import dataclass
 
 import psycopg2
+import psycopg2.errors
 
 from metering.domain.streams import (
     CopyMarkerGuard,
@@ -112,8 +113,14 @@ def stage_rows(cursor, *, rows) -> Staged:
     table = f"{staging_name(cursor)}_rows"
     cursor.execute(f"CREATE UNLOGGED TABLE {table} (line bigint, serial text, ts_text text, "
                    "kwh_text text, parse_error text)")
-    cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT text, ENCODING 'UTF8')",
-                       NormalisedLines(rows), COPY_CHUNK)
+    source = NormalisedLines(rows)
+    try:
+        cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT text, ENCODING 'UTF8')",
+                           source, COPY_CHUNK)
+    except psycopg2.errors.QueryCanceled:
+        if source.error is not None:
+            raise source.error from None  # the parser's own reason, not COPY's wrapper
+        raise
     return Staged(ROW_TEXTS.format(table=table), cursor.rowcount)
 
 

@@ -136,11 +136,21 @@ class NormalisedLines(io.RawIOBase):
     def __init__(self, rows: Iterable[tuple[int, str, str, str]]):
         self._rows: Iterator = iter(rows)
         self._buffer = b""
+        # A parser's refusal of the whole file, raised inside COPY's read: COPY reports
+        # it as a cancelled query, so the caller re-raises this instead (staging.py).
+        self.error: Exception | None = None
 
     def readable(self):
         return True
 
     def read(self, size=-1):
+        try:
+            return self._read(size)
+        except Exception as exc:
+            self.error = exc
+            raise
+
+    def _read(self, size):
         size = size if size and size > 0 else 65536
         while len(self._buffer) < size:
             batch = list(islice(self._rows, _BATCH_ROWS))

@@ -14,7 +14,7 @@ Modules, from the inside out:
 """
 from core.money import money_round
 
-from .compare import TariffQuote, rank_tariffs
+from .compare import NotPriceable, TariffQuote, rank_tariffs
 from .definitions import (
     BandRate,
     ChargeBasis,
@@ -56,7 +56,8 @@ from .urdb_export import UrdbExport, tariff_to_urdb
 __all__ = [
     "ALL_MONTHS", "EVERY_DAY", "HOLIDAY", "HOLIDAYS", "WEEKDAYS", "WEEKEND",
     "BandRate", "BandRule", "ChargeBasis", "DemandCharge", "ExportRate", "Flow",
-    "GroupDiscount", "Levy", "Line", "LineKind", "LoadProfile", "MinimumCharge", "Period",
+    "GroupDiscount", "Levy", "Line", "LineKind", "LoadProfile", "MinimumCharge",
+    "NotPriceable", "Period",
     "PriceBreakdown", "Schedule", "SpotRate", "StandingCharge", "TariffDefinition",
     "TariffQuote", "Tier", "TierScope", "UrdbExport", "UrdbImport", "billing_periods",
     "load_profile_from_frame", "load_profile_from_series", "money_round", "prepare_profile",

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 
 from core.errors import GridlineError
+from core.ranges import active_on
 from tariffs.models import Product, TariffVersion
 
+from .bulk import tariff_definitions_for
 from .codec import definition_from_json, definition_to_json
 from .definitions import TariffDefinition
 from .engine import price_by_billing_period
@@ -45,6 +47,11 @@ class CustomerNotEligible(GridlineError):
 class UnknownProduct(GridlineError):
     code = "unknown_product"
     status = 404
+
+
+class UnknownTariffVersion(GridlineError):
+    code = "unknown_tariff_version"
+    status = 400
 
 
 def tariff_version_create(
@@ -98,7 +105,19 @@ def tariff_version_clone(*, version: TariffVersion, active_from: date) -> Tariff
                                     definition=version_document(version=version))
 
 
+def tariff_version_clone_next(*, version: TariffVersion, today: date) -> TariffVersion:
+    """Clone `version` into one starting on the first of the month after `today` (the
+    retailer's) or after the version's own start, whichever is later."""
+    start = max(version.active_from, today)
+    return tariff_version_clone(version=version,
+                                active_from=(start.replace(day=1) + timedelta(days=32))
+                                .replace(day=1))
+
+
 def tariff_version_check_editable(*, version: TariffVersion) -> None:
+    """Refuse any change to a billed version's components (its rows or fields other than
+    the end of its period, which superseding moves). Every mutation path calls it; the
+    database refuses the same (trigger of migration tariffs 0004)."""
     if version.first_billed_at is not None:
         raise TariffVersionBilled(
             f"Version {version.pk} of {version.product.code} has billed since "
@@ -107,9 +126,24 @@ def tariff_version_check_editable(*, version: TariffVersion) -> None:
         )
 
 
+def tariff_version_check_valid(*, version: TariffVersion) -> None:
+    """Raise InvalidTariffDefinition when the version's stored rows do not make a valid
+    definition (the admin calls it after saving rows, inside its transaction)."""
+    tariff_definition(version=TariffVersion.objects.select_related("product").get(
+        pk=version.pk))
+
+
+def tariff_versions_mark_billed(*, version_ids, at: datetime) -> int:
+    """Stamp the versions a bill used, the first time only; from then on they are
+    immutable. Returns how many were newly stamped."""
+    return (TariffVersion.objects.filter(pk__in=list(version_ids), first_billed_at__isnull=True)
+            .update(first_billed_at=at))
+
+
 def tariff_definition(*, version: TariffVersion) -> TariffDefinition:
-    """The engine's view of a version (validated: an edit that broke it raises here)."""
-    return definition_from_json(version_document(version=version))
+    """The engine's view of a version (validated: an edit that broke it raises here). For
+    many versions use tariffs/domain/bulk.py (constant queries)."""
+    return tariff_definitions_for(versions=[version])[version.pk]
 
 
 def version_is_dynamic(*, version: TariffVersion) -> bool:
@@ -130,7 +164,7 @@ def check_eligible(*, product: Product, kind: str, segment: str, on: date) -> No
             f"Product {product.code} is offered to {offered}{segments}; this customer is "
             f"{kind}{f' ({segment})' if segment else ''}."
         )
-    if on < product.available_from or (product.available_to and on >= product.available_to):
+    if not active_on(product.available_from, product.available_to, on):
         raise CustomerNotEligible(
             f"Product {product.code} is on sale [{product.available_from}, "
             f"{product.available_to or '…'}); {on} is outside it."
@@ -139,6 +173,24 @@ def check_eligible(*, product: Product, kind: str, segment: str, on: date) -> No
 
 def version_active_on(*, product: Product, on: date) -> TariffVersion | None:
     return product.versions.active_on(on).order_by("active_from").first()
+
+
+def tariff_version_resolve(*, version_id: int | None, product_code: str | None,
+                           on: date) -> TariffVersion:
+    """The version a new contract names: by id, or the product's version in force on `on`
+    (with its product loaded)."""
+    if version_id is not None:
+        version = TariffVersion.objects.select_related("product").filter(pk=version_id).first()
+        if version is None:
+            raise UnknownTariffVersion(f"No tariff version {version_id}.")
+        return version
+    version = (TariffVersion.objects.select_related("product").active_on(on)
+               .filter(product__code=product_code).order_by("active_from").first())
+    if version is None:
+        if not Product.objects.filter(code=product_code).exists():
+            raise UnknownTariffVersion(f"No product with code {product_code!r}.")
+        raise UnknownTariffVersion(f"Product {product_code} has no version in force on {on}.")
+    return version
 
 
 # --- URDB files and load files ----------------------------------------------------------

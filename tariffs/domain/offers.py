@@ -1,23 +1,38 @@
 """The tariffs on offer to one customer today, with what a price list shows."""
 from datetime import date
 
-from tariffs.models import Product
+from tariffs.models import Product, TariffVersion
 
-from .catalogue import product_offered_to, tariff_definition, version_active_on
+from .bulk import tariff_definitions_for
+from .catalogue import product_offered_to
 from .rates import published_rates
 
 
+def versions_in_force(*, products, on: date) -> dict[int, TariffVersion]:
+    """`{product id: its version in force on on}` for these products, in one query (with
+    each version's product)."""
+    versions = (TariffVersion.objects.active_on(on).filter(product__in=products)
+                .select_related("product").order_by("product_id", "active_from"))
+    found = {}
+    for version in versions:
+        found.setdefault(version.product_id, version)
+    return found
+
+
 def offers_for_customer(*, customer, today: date) -> list[dict]:
+    """Products on sale `today` (the retailer's) to this customer: a constant number of
+    queries whatever the number of products."""
+    products = [product for product in Product.objects.available_on(today).order_by("name")
+                if product_offered_to(product=product, kind=customer.kind,
+                                      segment=customer.segment)]
+    versions = versions_in_force(products=products, on=today)
+    definitions = tariff_definitions_for(versions=versions.values())
     offers = []
-    products = (Product.objects.filter(available_from__lte=today)
-                .exclude(available_to__lte=today).order_by("name"))
     for product in products:
-        if not product_offered_to(product=product, kind=customer.kind, segment=customer.segment):
-            continue
-        version = version_active_on(product=product, on=today)
+        version = versions.get(product.pk)
         if version is None:
             continue
-        tariff = tariff_definition(version=version)
+        tariff = definitions[version.pk]
         offers.append({
             "product": product,
             "version": version,

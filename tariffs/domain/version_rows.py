@@ -53,16 +53,24 @@ def _tiers(rows) -> list[dict]:
              "adjustment": _text(r.adjustment)} for r in sorted(rows, key=lambda r: r.tier)]
 
 
+def _rows(version: TariffVersion, relation: str) -> list:
+    """A component relation's rows in their stored order, from the prefetch cache when
+    tariffs/domain/bulk.py filled it (no query), else read."""
+    key = ((lambda r: (r.schedule, r.position, r.pk)) if relation == "band_rules"
+           else (lambda r: r.pk))
+    return sorted(getattr(version, relation).all(), key=key)
+
+
 def version_document(*, version: TariffVersion) -> dict:
     """The version as a definition document (not yet validated)."""
-    rules = list(version.band_rules.order_by("schedule", "position", "pk"))
+    rules = _rows(version, "band_rules")
     energy_rules = [r for r in rules if r.schedule == ScheduleKind.ENERGY]
     demand_rules = [r for r in rules if r.schedule == ScheduleKind.DEMAND]
     rates_by_band = defaultdict(list)
-    for rate in version.unit_rates.order_by("pk"):
+    for rate in _rows(version, "unit_rates"):
         rates_by_band[rate.band].append(rate)
     charges = defaultdict(list)
-    for row in version.demand_charges.order_by("pk"):
+    for row in _rows(version, "demand_charges"):
         charges[row.name].append(row)
     document = {
         "name": version.product.name,
@@ -86,15 +94,15 @@ def version_document(*, version: TariffVersion) -> dict:
             {"instrument": s.instrument, "multiplier": _text(s.multiplier),
              "adder": _text(s.adder), "cap": _text(s.cap), "floor": _text(s.floor),
              "flow": s.flow}
-            for s in version.spot_rates.order_by("pk")
+            for s in _rows(version, "spot_rates")
         ],
         "export_rates": [{"unit_price": _text(e.unit_price), "band": e.band or None}
-                         for e in version.export_rates.order_by("pk")],
+                         for e in _rows(version, "export_rates")],
         "levies": [{"name": levy.name, "unit_price": _text(levy.unit_price)}
-                   for levy in version.levies.order_by("pk")],
+                   for levy in _rows(version, "levies")],
         "vat_rate": _text(version.vat_rate),
         "group_discounts": [{"group": d.group, "percent": _text(d.percent)}
-                            for d in version.group_discounts.order_by("pk")],
+                            for d in _rows(version, "group_discounts")],
     }
     if document["energy_schedule"] is None:
         del document["energy_schedule"]

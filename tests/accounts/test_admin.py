@@ -3,6 +3,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import Account, AuditEvent, Contract, Customer, MeterPoint
+from tariffs.models import TariffVersion
 from tests.isolation.test_tenant_isolation import login_admin
 
 
@@ -39,15 +40,17 @@ def test_overlapping_contract_in_admin_shows_the_error_and_saves_nothing(staff):
         )
         customer = mp.premise.customer
         account = customer.accounts.get()
+        flex = TariffVersion.objects.get(product__code="ALPHA-FLEX")
         before = Contract.objects.count()
     response = staff.post(
         "/admin/accounts/contract/add/",
         {"customer": customer.pk, "account": account.pk, "meter_point": mp.pk,
-         "active_from": "2032-01-01", "active_to": "", "settlement": "MONTHLY",
-         "payment": "POSTPAY", "status": "PENDING"},
+         "tariff_version": flex.pk, "active_from": "2032-01-01", "active_to": "",
+         "settlement": "MONTHLY", "payment": "POSTPAY"},
     )
     assert response.status_code == 200
-    assert "already has a contract whose period overlaps" in response.content.decode()
+    assert "Meter point ALPHA-H-0001-MP1 is already supplied by contract" in (
+        response.content.decode())
     with schema_context("alpha"):
         assert Contract.objects.count() == before
 

@@ -3,7 +3,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.domain.demo import partner_client_id, partner_client_secret
-from accounts.models import AuditEvent, Contract, Customer
+from accounts.models import AuditEvent, Contract, Customer, MeterPoint, Premise
+from tariffs.models import TariffVersion
 
 
 def token(client, slug, scope="customers:read contracts:read contracts:write",
@@ -136,7 +137,7 @@ def _alice_contract_payload(**changes):
     payload = {
         "customer": alice.pk, "account": "ALPHA-H-0001-A", "meter_point": "ALPHA-H-0001-MP1",
         "active_from": "2031-01-01", "active_to": None, "settlement": "MONTHLY",
-        "payment": "PREPAY",
+        "payment": "PREPAY", "product": "ALPHA-FLEX",
     }
     payload.update(changes)
     return payload
@@ -180,3 +181,79 @@ def test_openapi_schema_and_docs_are_served(alpha):
     assert docs.status_code == 200
     # Swagger UI comes from the installed sidecar package, not a CDN.
     assert b"cdn.jsdelivr" not in docs.content
+
+
+@pytest.fixture
+def alice_second_point(db):
+    with schema_context("alpha"):
+        alice = Customer.objects.get(reference="ALPHA-H-0001")
+        premise = Premise.objects.create(customer=alice, address_line="3 Way", city="Town",
+                                         region="North")
+        return MeterPoint.objects.create(premise=premise, identifier="ALPHA-H-0001-MP8")
+
+
+def _contract_rows():
+    with schema_context("alpha"):
+        return (Contract.objects.count(),
+                AuditEvent.objects.filter(subject="contract.create").count())
+
+
+def test_an_ineligible_tariff_is_refused_with_the_domains_error(alpha, alpha_partner,
+                                                                alice_second_point):
+    before = _contract_rows()
+    with schema_context("alpha"):
+        business = TariffVersion.objects.get(product__code="ALPHA-BUSINESS")
+    for tariff in ({"product": "ALPHA-BUSINESS"},
+                   {"product": None, "tariff_version": business.pk}):
+        response = alpha.post(
+            "/api/v1/contracts/",
+            _alice_contract_payload(meter_point="ALPHA-H-0001-MP8", **tariff),
+            content_type="application/json", **alpha_partner)
+        assert response.status_code == 400, response.content
+        assert response.json() == {
+            "error": "not_eligible",
+            "detail": "Product ALPHA-BUSINESS is offered to ENTERPRISE; this customer is "
+                      "HOUSEHOLD (residential)."}
+    assert _contract_rows() == before
+
+
+def test_a_contract_by_product_code_takes_the_version_in_force(alpha, alpha_partner,
+                                                                alice_second_point):
+    before = _contract_rows()
+    response = alpha.post(
+        "/api/v1/contracts/", _alice_contract_payload(meter_point="ALPHA-H-0001-MP8"),
+        content_type="application/json", **alpha_partner)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    with schema_context("alpha"):
+        flex = TariffVersion.objects.get(product__code="ALPHA-FLEX")
+        event = AuditEvent.objects.filter(subject="contract.create").order_by("-pk").first()
+    assert (body["tariff_version"], body["product"], body["status"]) == (
+        flex.pk, "ALPHA-FLEX", "PENDING")
+    assert (event.channel, event.actor_client_id, event.detail["contract"]) == (
+        "API", "alpha-partner", body["id"])
+    assert _contract_rows() == (before[0] + 1, before[1] + 1)
+
+
+def test_a_contract_names_exactly_one_tariff(alpha, alpha_partner, alice_second_point):
+    for tariff in ({"product": None}, {"tariff_version": 1}):
+        response = alpha.post(
+            "/api/v1/contracts/",
+            _alice_contract_payload(meter_point="ALPHA-H-0001-MP8", **tariff),
+            content_type="application/json", **alpha_partner)
+        assert response.status_code == 400
+        assert "Give either tariff_version" in response.json()["fields"]["tariff_version"][0]
+
+
+def test_an_unknown_product_or_version_is_refused(alpha, alpha_partner, alice_second_point):
+    before = _contract_rows()
+    for tariff, detail in (({"product": "NOPE"}, "No product with code 'NOPE'."),
+                           ({"product": None, "tariff_version": 999999},
+                            "No tariff version 999999.")):
+        response = alpha.post(
+            "/api/v1/contracts/",
+            _alice_contract_payload(meter_point="ALPHA-H-0001-MP8", **tariff),
+            content_type="application/json", **alpha_partner)
+        assert response.status_code == 400
+        assert response.json() == {"error": "unknown_tariff_version", "detail": detail}
+    assert _contract_rows() == before

@@ -6,11 +6,13 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import MeterPoint
-from metering.domain.ingest import readings_ingest_csv
+from metering.domain.ingest import IngestOptions, readings_ingest_csv
 from metering.models import Meter
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 INSTALLED = datetime(2020, 1, 1, tzinfo=UTC)
+# The demo retailers' zone, which an interface would read from the retailer.
+LONDON = IngestOptions(time_zone="Europe/London")
 
 
 def meter_create(serial: str, point: str, interval_minutes: int = 30, **extra) -> Meter:
@@ -20,9 +22,9 @@ def meter_create(serial: str, point: str, interval_minutes: int = 30, **extra) -
     )
 
 
-def ingest_csv(text: str, *, now=NOW, source="test.csv", **kwargs):
+def ingest_csv(text: str, *, now=NOW, source="test.csv", options=LONDON):
     return readings_ingest_csv(stream=io.BytesIO(text.encode()), source=source, now=now,
-                               **kwargs)
+                               options=options)
 
 
 def csv_lines(serial: str, start: datetime, values, minutes: int = 30) -> str:

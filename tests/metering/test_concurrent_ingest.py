@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 from accounts.models import MeterPoint
 from metering.domain.ingest import readings_ingest_file
 from metering.models import Meter, Reading
-from tests.metering.conftest import NOW, csv_lines
+from tests.metering.conftest import LONDON, NOW, csv_lines
 
 
 def test_simultaneous_ingests_of_one_file_both_succeed(django_db_setup, django_db_blocker):
@@ -23,7 +23,8 @@ def test_simultaneous_ingests_of_one_file_both_succeed(django_db_setup, django_d
             with schema_context("alpha"):
                 start.wait(timeout=10)
                 results.append(readings_ingest_file(stream=BytesIO(text), file_format="csv",
-                                                    source="race", now=NOW))
+                                                    source="race", now=NOW,
+                                                    options=LONDON))
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:

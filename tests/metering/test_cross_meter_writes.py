@@ -23,6 +23,8 @@ from tests.conftest import login
 from tests.metering.conftest import NOW, ingest_csv, meter_create
 from tests.metering.test_greenbutton import feed
 
+LONDON = IngestOptions(time_zone="Europe/London")
+
 VICTIM = "ALPHA-M-0002"
 DAY = datetime(2026, 3, 1, tzinfo=UTC)
 # Lines that each ingest path's COPY stream would read as a row of the victim's, if a
@@ -105,7 +107,7 @@ def test_validation_bound_to_a_meter_refuses_rows_naming_another(victim, alpha_m
             (2, "ALPHA-M-0001", "2026-03-01T00:00:00+00:00", "5")]
     report = readings_ingest(stage=lambda cursor: staging.stage_rows(cursor, rows=rows),
                              file_format="api", source="test", now=NOW,
-                             options=IngestOptions(), meter_id=alpha_meter.pk)
+                             options=LONDON, meter_id=alpha_meter.pk)
     assert report.rejected == [{"line": 1, "reason": f"unknown meter '{VICTIM}'"}]
     assert report.inserted == 1
     assert victim()
@@ -129,7 +131,8 @@ def test_a_csv_file_for_one_meter_never_changes_another(victim, value):
 @pytest.mark.parametrize("value", ESCAPES)
 def test_a_wide_csv_file_for_one_meter_never_changes_another(victim, value):
     report = readings_ingest_file(stream=io.BytesIO(wide_csv_text(value).encode()),
-                                  file_format="wide-csv", source="wide.csv", now=NOW)
+                                  file_format="wide-csv", source="wide.csv", now=NOW,
+                                  options=LONDON)
     assert report.inserted == 47
     assert victim()
 
@@ -143,7 +146,7 @@ def test_a_green_button_file_for_one_meter_never_changes_another(victim, value):
                       f"<title>ALPHA-M-0001{escape_xml(value)}</title>")
     for serial in ("ALPHA-M-0001", None):
         readings_ingest_file(stream=io.BytesIO(xml.encode()), file_format="greenbutton",
-                             source="gb.xml", now=NOW, serial=serial)
+                             source="gb.xml", now=NOW, serial=serial, options=LONDON)
         assert victim()
 
 

@@ -11,7 +11,8 @@ from metering.models import DailyRollup, Meter
 
 
 def test_profiles_have_daily_shape_weekends_and_winter_heating():
-    index = demo_time_index(start_at=datetime(2026, 1, 5, tzinfo=UTC), intervals=48 * 7 * 30)
+    index = demo_time_index(start_at=datetime(2026, 1, 5, tzinfo=UTC), intervals=48 * 7 * 30,
+                            time_zone="Europe/London")
     household, enterprise = demo_profiles(kinds=["HOUSEHOLD", "ENTERPRISE"], index=index)
     assert (household >= 0).all() and (enterprise >= 0).all()
     evening = household[index.hour == 18].mean()

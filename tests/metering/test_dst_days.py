@@ -6,12 +6,13 @@ import pytest
 
 from metering.domain.ingest import readings_ingest_file
 from metering.models import DailyRollup
-from tests.metering.conftest import NOW, csv_lines, ingest_csv
+from tests.metering.conftest import LONDON, NOW, csv_lines, ingest_csv
 
 
 def wide(rows: list[str]):
     return readings_ingest_file(stream=io.BytesIO("\n".join(rows).encode()),
-                                file_format="wide-csv", source="wide.csv", now=NOW)
+                                file_format="wide-csv", source="wide.csv", now=NOW,
+                                options=LONDON)
 
 
 @pytest.mark.parametrize(("day", "count"), [("2026-03-29", 46), ("2026-10-25", 50)])

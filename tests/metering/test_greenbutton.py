@@ -6,16 +6,13 @@ in place when present (never copied into the repository)."""
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
-
-import pytest
 
 from metering.domain.greenbutton import greenbutton_rows
 from metering.domain.ingest import readings_ingest_file
 from metering.models import Reading
-from tests.metering.conftest import NOW
+from tests.metering.conftest import LONDON, NOW
+from tests.shared_data import shared_data
 
-SAMPLES = Path("/work/shared/data/greenbutton/openespi")
 BASE = "/espi/1_1/resource/RetailCustomer/1/UsagePoint/7"
 
 
@@ -61,7 +58,7 @@ def feed(*, power: int, uom: int = 72, values=(1500, 2500), start=1780272000) ->
 
 def ingest(data: bytes, **kwargs):
     return readings_ingest_file(stream=io.BytesIO(data), file_format="greenbutton",
-                                source="gb.xml", now=NOW, **kwargs)
+                                source="gb.xml", now=NOW, options=LONDON, **kwargs)
 
 
 def test_wh_values_become_kwh_with_the_usage_point_title_as_serial(alpha_meter):
@@ -86,9 +83,10 @@ def test_a_unit_other_than_wh_is_rejected_per_reading(alpha_meter):
     assert "unit of measure '169'" in report.rejected[0]["reason"]
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"published ESPI samples not at {SAMPLES}")
 def test_published_openespi_samples_parse_to_wh_readings():
-    for path in sorted(SAMPLES.glob("*.xml")):
+    samples = sorted(shared_data("greenbutton/openespi").glob("*.xml"))
+    assert samples, "the OpenESPI sample folder holds no XML files"
+    for path in samples:
         with path.open("rb") as stream:
             rows = list(greenbutton_rows(stream, serial="X"))
         good = [row for row in rows if row[1] is not None]

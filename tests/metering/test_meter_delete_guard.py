@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from accounts.models import MeterPoint
 from metering.domain.ingest import readings_ingest_file
 from metering.models import Meter
+from tests.metering.conftest import LONDON
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -23,7 +24,7 @@ def test_meter_with_readings_cannot_be_deleted_one_without_can(db):
                                      installed_at=datetime(2026, 1, 1, tzinfo=UTC))
         report = readings_ingest_file(
             stream=BytesIO(b"GUARD-1,2026-05-01T00:00:00+00:00,0.5\n"), file_format="csv",
-            source="test", now=NOW)
+            source="test", now=NOW, options=LONDON)
         assert report.inserted == 1
         with pytest.raises(DatabaseError, match="meter GUARD-1 has readings"), \
                 transaction.atomic():

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from metering.domain.ingest import readings_ingest_file
 from metering.models import Reading
-from tests.metering.conftest import NOW
+from tests.metering.conftest import LONDON, NOW
 
 
 class ChunkOnlyStream(io.RawIOBase):
@@ -46,13 +46,15 @@ def lines(count: int, bad_every: int | None = None) -> bytes:
 
 def test_clean_csv_is_copied_in_chunks(alpha_meter):
     stream = ChunkOnlyStream(lines(20_000))
-    report = readings_ingest_file(stream=stream, file_format="csv", source="s", now=NOW)
+    report = readings_ingest_file(stream=stream, file_format="csv", source="s", now=NOW,
+                                  options=LONDON)
     assert report.inserted == 20_000
     assert 0 < stream.largest_read <= 1 << 20
 
 
 def test_csv_that_needs_the_careful_path_is_reread_in_chunks(alpha_meter):
     stream = ChunkOnlyStream(lines(5_000, bad_every=1000))
-    report = readings_ingest_file(stream=stream, file_format="csv", source="s", now=NOW)
+    report = readings_ingest_file(stream=stream, file_format="csv", source="s", now=NOW,
+                                  options=LONDON)
     assert report.rejected_count == 5
     assert Reading.objects.filter(quality="ACTUAL").count() == 4_995

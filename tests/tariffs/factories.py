@@ -5,12 +5,10 @@ every expected figure in a test can be checked with pencil and paper.
 """
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from tariffs.domain import (
     BandRate,
@@ -21,17 +19,9 @@ from tariffs.domain import (
     Tier,
     load_profile_from_series,
 )
+from tests.shared_data import shared_data  # noqa: E402,F401 (re-exported for these tests)
 
 LONDON = "Europe/London"
-SHARED_DATA = Path(__file__).resolve().parents[2] / "../shared/data"
-
-
-def shared_data(folder: str) -> Path:
-    """A folder of real public sample data, or skip: it lives outside the repository."""
-    path = (SHARED_DATA / folder).resolve()
-    if not path.is_dir():
-        pytest.skip(f"real sample data {folder!r} not present at {path} (../shared is optional)")
-    return path
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, tz: str = LONDON):

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from accounts.domain.audit import Actor
 from accounts.domain.contracts import UnableToCreateContract, contract_create
 from accounts.domain.demo_tariffs import demo_products
 from accounts.models import Account, Contract, Customer, MeterPoint, Premise
@@ -19,7 +20,7 @@ from tariffs.domain.catalogue import (
 from tariffs.domain.validation import InvalidTariffDefinition, UndefinedBand
 from tariffs.models import Product, TariffVersion
 
-FLAT = demo_products("alpha")[0]["definition"]
+FLAT = demo_products("alpha", time_zone="Europe/London")[0]["definition"]
 
 
 @pytest.fixture
@@ -96,6 +97,7 @@ def test_household_cannot_take_an_enterprise_only_product(db):
                 active_from=date(2026, 3, 1), active_to=None, settlement="MONTHLY",
                 payment="POSTPAY", today=date(2026, 3, 1),
                 tariff_version=_enterprise_only_version(),
+                actor=Actor.system(at=timezone.now()),
             )
         assert Contract.objects.count() == before
 
@@ -115,6 +117,7 @@ def test_contract_must_start_while_its_version_is_in_force(db):
                 customer=acme, account=Account.objects.get(customer=acme), meter_point=mp,
                 active_from=date(2026, 7, 1), active_to=None, settlement="QUARTERLY",
                 payment="POSTPAY", today=date(2026, 3, 1), tariff_version=spring,
+                actor=Actor.system(at=timezone.now()),
             )
 
 

@@ -50,3 +50,16 @@ def test_ties_keep_the_order_given_and_zones_are_prepared_separately():
     quotes = rank_tariffs(profile=load, tariffs=same_price, start=START, end=END)
     assert [q.tariff.name for q in quotes] == ["Current", "Alternative", "Lisbon"]
     assert len({q.total_after_tax for q in quotes}) == 1
+
+
+def test_a_tariff_that_cannot_price_the_profile_is_listed_with_its_reason():
+    hourly = starts(START, local(2026, 2, 1), minutes=60)
+    load = profile(hourly, 1.0, minutes=60)
+    quotes = rank_tariffs(profile=load, tariffs=[economy7(), flat_tariff("0.20")],
+                          start=START, end=local(2026, 2, 1))
+    assert [(q.tariff.name, q.rank, q.priced) for q in quotes] == [
+        ("Flat", 1, True), ("Economy 7", None, False)]
+    refused = quotes[1]
+    assert refused.not_priceable.code == "intervals_too_coarse"
+    assert refused.total_after_tax is None and refused.breakdowns == ()
+    assert quotes[0].total_before_tax == Decimal("148.80")  # 744 h x 1 kWh x 0.20

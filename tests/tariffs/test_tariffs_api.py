@@ -49,7 +49,14 @@ def test_quote_ranks_household_tariffs_for_a_night_heavy_profile(alpha):
     )
     assert response.status_code == 200, response.content
     quotes = response.json()["quotes"]
-    assert [q["product"] for q in quotes] == ["ALPHA-NIGHT-SAVER", "ALPHA-FLEX"]
+    assert [(q["rank"], q["product"]) for q in quotes] == [
+        (1, "ALPHA-NIGHT-SAVER"), (2, "ALPHA-FLEX"), (None, "ALPHA-AGILE")]
+    # The dynamic tariff is quoted too when the market has prices for every interval;
+    # the test database has none for that day, so it says why instead.
+    assert quotes[2]["not_priceable"] == {
+        "error": "missing_spot_price",
+        "detail": "no 'DA-NORTH' spot price for the interval starting "
+                  "2026-01-15T00:00:00+00:00 (48 intervals lack one)"}
     night = quotes[0]
     # by hand: 70 kWh x 0.085 + 3.4 kWh x 0.26 + 0.52 standing = 5.95 + 0.884 + 0.52 = 7.354
     assert night["total_exc_tax"] == "7.35"
@@ -68,6 +75,7 @@ def test_quote_with_bad_payload_gives_field_errors(alpha):
 
 def test_beta_token_sees_no_alpha_products(alpha, beta):
     body = beta.get("/api/v1/products/", **bearer(beta, "beta")).json()
+    assert len(body["results"]) == 4
     assert all(p["code"].startswith("BETA-") for p in body["results"])
     assert alpha.get("/api/v1/products/", **bearer(beta, "beta")).status_code == 401
 
@@ -81,3 +89,41 @@ def test_quote_for_unknown_products_names_them(alpha):
     )
     assert response.status_code == 400
     assert response.json()["fields"]["products"] == ["Unknown product(s): NOPE."]
+
+
+def test_hourly_data_prices_the_tariffs_it_can_and_says_why_not_the_others(alpha):
+    """The night saver changes band at 00:30, inside an hourly interval: it cannot be
+    priced from hourly data, but that no longer fails the quote for the others."""
+    response = alpha.post(
+        "/api/v1/quotes/",
+        {"interval_minutes": 60, "start": "2026-01-15T00:00:00+00:00", "import_kwh": [1.0] * 24,
+         "products": ["ALPHA-FLEX", "ALPHA-NIGHT-SAVER"]},
+        content_type="application/json", **bearer(alpha, "alpha"),
+    )
+    assert response.status_code == 200, response.content
+    flex, night = response.json()["quotes"]
+    assert (flex["rank"], flex["product"], flex["total_exc_tax"]) == (1, "ALPHA-FLEX", "6.36")
+    assert night["rank"] is None and night["product"] == "ALPHA-NIGHT-SAVER"
+    assert night["not_priceable"]["error"] == "intervals_too_coarse"
+    assert "changes band at multiples of 30 minutes" in night["not_priceable"]["detail"]
+
+
+def test_a_dynamic_tariff_is_quoted_from_the_markets_prices(alpha):
+    from datetime import UTC, datetime, timedelta
+
+    from market.domain.prices import RawPoint, prices_save
+
+    start = datetime(2026, 1, 15, tzinfo=UTC)
+    prices_save(points=[RawPoint(instrument="DA-NORTH", interval_start=start + timedelta(
+        hours=i), value="100") for i in range(24)], received_at=start, source="test",
+        publish=False)  # day-ahead prices are hourly
+    response = alpha.post(
+        "/api/v1/quotes/",
+        {"interval_minutes": 60, "start": start.isoformat(), "import_kwh": [1.0] * 24,
+         "products": ["ALPHA-AGILE"]},
+        content_type="application/json", **bearer(alpha, "alpha"),
+    )
+    assert response.status_code == 200, response.content
+    agile, = response.json()["quotes"]
+    # 24 kWh at 100 x 0.00086 + 0.12 = 0.206 a kWh, and the 0.45 standing charge
+    assert (agile["rank"], agile["total_exc_tax"]) == (1, "5.39")

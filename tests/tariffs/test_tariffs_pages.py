@@ -3,7 +3,6 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,8 +11,10 @@ from django_tenants.utils import schema_context
 
 from tariffs.domain.version_rows import version_document
 from tariffs.models import Product, TariffVersion
+from tests.admin_forms import admin_post_data
 from tests.conftest import login
 from tests.isolation.test_tenant_isolation import login_admin
+from tests.shared_data import shared_data
 
 
 def test_alice_sees_household_offers_only(alice):
@@ -44,28 +45,6 @@ def test_admin_version_page_previews_a_sample_month(staff):
     page = staff.get(f"/admin/tariffs/tariffversion/{version.pk}/change/").content.decode()
     assert "Total before / after tax" in page
     assert "night" in page and "standing" in page
-
-
-def admin_post_data(response) -> dict:
-    """The change form as the browser would post it back unchanged (form and inlines)."""
-
-    def posted(value):
-        if value is None:
-            return ""
-        if isinstance(value, list | tuple):
-            return ",".join(str(v) for v in value)
-        return value
-
-    form = response.context["adminform"].form
-    data = {name: posted(form[name].value()) for name in form.fields}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(n): management[n].value()
-                     for n in management.fields})
-        for row in formset.forms:
-            data.update({row.add_prefix(n): posted(row[n].value()) for n in row.fields})
-    return {k: v for k, v in data.items() if v is not False}
 
 
 def _version_page(staff, code):
@@ -123,15 +102,10 @@ def test_billed_version_is_read_only_in_admin(staff):
     assert 'name="active_from"' not in page
 
 
-SAM_TOU = Path(__file__).resolve().parents[2] / "../shared/data/sam-ssc-utilityrate5/" \
-    "residential_tou_rate_as_urdb.json"
-
-
 def test_urdb_import_then_price_a_load_file(db, tmp_path):
-    if not SAM_TOU.exists():
-        pytest.skip("../shared/data is absent (real URDB tariffs live there)")
+    sam_tou = shared_data("sam-ssc-utilityrate5") / "residential_tou_rate_as_urdb.json"
     out = StringIO()
-    call_command("tariff_import_urdb", str(SAM_TOU), schema="alpha", tz="America/Los_Angeles",
+    call_command("tariff_import_urdb", str(sam_tou), schema="alpha", tz="America/Los_Angeles",
                  code="SAM-TOU", stdout=out, stderr=StringIO())
     assert out.getvalue().strip() == "SAM-TOU"
     load = tmp_path / "load.csv"
@@ -150,7 +124,7 @@ def test_urdb_import_then_price_a_load_file(db, tmp_path):
     exported = StringIO()
     call_command("tariff_export_urdb", schema="alpha", tariff="SAM-TOU", stdout=exported,
                  stderr=StringIO())
-    original = json.loads(SAM_TOU.read_text())
+    original = json.loads(sam_tou.read_text())
     assert json.loads(exported.getvalue())["energyweekdayschedule"] == \
         original["energyweekdayschedule"]
     with schema_context("alpha"):

@@ -14,5 +14,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = demo_seed(host_suffix=settings.GRIDLINE_HOST_SUFFIX, today=timezone.localdate())
+        result = demo_seed(host_suffix=settings.GRIDLINE_HOST_SUFFIX, now=timezone.now())
         self.stdout.write(json.dumps(result))

@@ -3,15 +3,16 @@ half-hourly readings (household and enterprise profiles), ingested through the n
 ingest path; prints the ingest report's counts as JSON."""
 import json
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from core.ranges import local_date, local_midnight
 from metering.domain.demo import demo_csv_write
 from metering.domain.demo_meters import demo_meters_ensure
-from metering.domain.ingest import readings_ingest_file
+from metering.domain.ingest import IngestOptions, readings_ingest_file
 from tenants.models import Retailer
 
 
@@ -25,24 +26,29 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, **options):
-        if not Retailer.objects.filter(schema_name=options["schema"]).exists():
+        retailer = Retailer.objects.filter(schema_name=options["schema"]).first()
+        if retailer is None:
             raise CommandError(f"No retailer schema {options['schema']!r}.")
         now = timezone.now()
-        today_start = datetime(now.year, now.month, now.day, tzinfo=UTC)
-        start = datetime(today_start.year - (today_start.month <= options["months"]),
-                         (today_start.month - options["months"] - 1) % 12 + 1, 1, tzinfo=UTC)
-        intervals = int((today_start - start).total_seconds() // 1800)
+        tz = retailer.time_zone
+        # Whole local days: from the first of the month `months` back to today's midnight.
+        today = local_date(now, tz)
+        first = date(today.year - (today.month <= options["months"]),
+                     (today.month - options["months"] - 1) % 12 + 1, 1)
+        start, end = local_midnight(first, tz).astimezone(UTC), local_midnight(today, tz)
+        intervals = int((end - start).total_seconds() // 1800)
         with schema_context(options["schema"]):
             meters = demo_meters_ensure(count=options["meters"], installed_at=start)
             with tempfile.TemporaryFile("w+b") as raw:
                 text = open(raw.fileno(), "w", encoding="utf-8", closefd=False)
                 written = demo_csv_write(
                     out=text, serials=[s for s, _ in meters], kinds=[k for _, k in meters],
-                    start_at=start, intervals=intervals, seed=options["seed"])
+                    start_at=start, intervals=intervals, seed=options["seed"], time_zone=tz)
                 text.flush()
                 raw.seek(0)
                 report = readings_ingest_file(stream=raw, file_format="csv",
-                                              source="demo-generator", now=now)
+                                              source="demo-generator", now=now,
+                                              options=IngestOptions(time_zone=tz))
         self.stdout.write(json.dumps({
             "meters": len(meters), "written": written, "inserted": report.inserted,
             "updated": report.updated, "estimated": report.estimated,

@@ -21,21 +21,23 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument("--serial", help="meter serial for a Green Button file")
         parser.add_argument("--spike-factor", default="10")
-        parser.add_argument("--time-zone", default="Europe/London",
-                            help="local time zone of days (wide CSV, rollups)")
+        parser.add_argument("--time-zone", default=None,
+                            help="local time zone of days (wide CSV, rollups); default: the "
+                                 "retailer's")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No file {path}.")
-        if not Retailer.objects.filter(schema_name=options["schema"]).exists():
+        retailer = Retailer.objects.filter(schema_name=options["schema"]).first()
+        if retailer is None:
             raise CommandError(f"No retailer schema {options['schema']!r}.")
         try:
             spike_factor = Decimal(options["spike_factor"])
         except InvalidOperation:
             raise CommandError("--spike-factor must be a number.") from None
         ingest_options = IngestOptions(spike_factor=spike_factor,
-                                       local_time_zone=options["time_zone"])
+                                       time_zone=options["time_zone"] or retailer.time_zone)
         with schema_context(options["schema"]), path.open("rb") as stream:
             report = readings_ingest_file(
                 stream=stream, file_format=options["format"], source=f"file:{path.name}",
