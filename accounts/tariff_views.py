@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.domain.access import CustomerNotVisible, customer_of_login
-from accounts.domain.costs import contract_in_force, offers_priced
+from accounts.domain.costs import offers_mark_costs
 from core.ranges import local_date
 from tariffs.domain.intervals import interval_wording
 from tariffs.domain.offers import offers_for_customer
@@ -26,26 +26,8 @@ def offered_tariffs(request):
     # settings rather than imported.
     profile = import_string(settings.PORTAL_CONSUMPTION_PROFILE)(
         customer=customer, today=today, time_zone=request.tenant.time_zone)
-    current, current_contract = set(), None
-    costs = {}
-    if profile is not None:
-        costs = offers_priced(customer=customer, offers=offers, import_kwh=profile.import_kwh,
-                              interval=profile.interval, start=profile.period_from,
-                              end=profile.period_to)
-        for meter_point_id in profile.meter_point_ids:
-            contract = contract_in_force(customer=customer, meter_point_id=meter_point_id,
-                                         on=today)
-            if contract is not None:
-                current.add(contract.tariff_version.product_id)
-                current_contract = current_contract or contract
-    for offer in offers:
-        offer["cost"] = costs.get(offer["product"].code)
-        offer["current"] = offer["product"].pk in current
-    priced = [o["cost"].total_inc_tax for o in offers
-              if getattr(o["cost"], "total_inc_tax", None) is not None]
-    for offer in offers:
-        offer["cheapest"] = bool(priced) and getattr(
-            offer["cost"], "total_inc_tax", None) == min(priced)
+    current_contract = offers_mark_costs(customer=customer, offers=offers, profile=profile,
+                                         today=today)
     return render(request, "tariffs/offered.html", {
         "customer": customer, "offers": offers, "profile": profile,
         "current_contract": current_contract,

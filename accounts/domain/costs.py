@@ -48,9 +48,10 @@ PART_NAMES = {LineKind.ENERGY: "Energy", LineKind.SPOT: "Energy at market prices
 
 
 def contract_in_force(*, customer: Customer, meter_point_id: int, on: date) -> Contract | None:
-    return (Contract.objects.filter(customer=customer, meter_point_id=meter_point_id,
-                                    active_from__lte=on, tariff_version__isnull=False)
-            .exclude(active_to__lte=on).exclude(status=ContractStatus.CANCELLED)
+    return (Contract.objects.active_on(on)
+            .filter(customer=customer, meter_point_id=meter_point_id,
+                    tariff_version__isnull=False)
+            .exclude(status=ContractStatus.CANCELLED)
             .select_related("tariff_version__product").order_by("-active_from").first())
 
 
@@ -144,3 +145,32 @@ def _cost(version, quote) -> Cost:
     return Cost(product=version.product.name, currency=version.currency,
                 total_exc_tax=quote.total_before_tax, total_inc_tax=quote.total_after_tax,
                 parts=())
+
+
+def offers_mark_costs(*, customer: Customer, offers: list[dict], profile, today: date
+                      ) -> Contract | None:
+    """Mark each offer (from tariffs.domain.offers.offers_for_customer) with what the
+    customer's recent consumption (`profile`: metering.domain.recent's, or None) would
+    have cost on it (`cost`), whether it is the customer's current tariff (`current`) and
+    whether it is the cheapest priced one (`cheapest`); returns the customer's contract in
+    force on one of the profile's meter points, if any."""
+    current, current_contract, costs = set(), None, {}
+    if profile is not None:
+        costs = offers_priced(customer=customer, offers=offers, import_kwh=profile.import_kwh,
+                              interval=profile.interval, start=profile.period_from,
+                              end=profile.period_to)
+        for meter_point_id in profile.meter_point_ids:
+            contract = contract_in_force(customer=customer, meter_point_id=meter_point_id,
+                                         on=today)
+            if contract is not None:
+                current.add(contract.tariff_version.product_id)
+                current_contract = current_contract or contract
+    for offer in offers:
+        offer["cost"] = costs.get(offer["product"].code)
+        offer["current"] = offer["product"].pk in current
+    priced = [o["cost"].total_inc_tax for o in offers
+              if getattr(o["cost"], "total_inc_tax", None) is not None]
+    for offer in offers:
+        offer["cheapest"] = bool(priced) and getattr(
+            offer["cost"], "total_inc_tax", None) == min(priced)
+    return current_contract
