@@ -5,9 +5,9 @@ A region named like a GSP group (its name, its distribution area or a short form
 "London", "Eastern England", "South Wales", or a bare compass point: North is the North
 East's F, South is Southern England's H, East A and West the South West's L; case and
 punctuation ignored) gets that group's letter. Any other name gets a letter derived from
-the name itself (the same every time, on every host), so a region need not be renamed for apps to work; two such
-names may share a letter, which is harmless because a product's rates do not vary by
-region in Gridline. The table is in docs/api_compat.md.
+the name itself (the same every time, on every host), so a region need not be renamed
+for apps to work; two such names may share a letter, which is harmless because a
+product's rates do not vary by region in Gridline. The table is in docs/api_compat.md.
 """
 import hashlib
 import re
