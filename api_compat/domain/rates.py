@@ -269,7 +269,8 @@ def _spot_prices(spot: list[VersionTerms], window: DateTimeRange) -> dict:
     return {
         code: (minutes.get(code, PRICED_INTERVAL_MINUTES),
                {int(ns): Decimal(repr(value))
-                for ns, value in zip(s.index.as_unit("ns").asi8, s.to_numpy(), strict=True)})
+                for ns, value in zip(s.index.as_unit("ns").asi8.tolist(), s.to_numpy().tolist(),
+                                     strict=True)})
         for code, s in series.items()
     }
 
