@@ -161,7 +161,7 @@ class MeterPointDetail(KeyView):
         return Response(meter_point_read(read=self.key_read(), mpan=mpan))
 
 
-def _local_text(moment: datetime, time_zone) -> str:
+def local_text(moment: datetime, time_zone) -> str:
     """ISO 8601 in the retailer's local time with its offset (`Z` when it is UTC), as
     Octopus gives consumption intervals."""
     text = moment.astimezone(time_zone).isoformat()
@@ -188,8 +188,8 @@ class Consumption(KeyView):
         if order == "-period":
             rows = rows[::-1]
         zone = ZoneInfo(self.time_zone)
-        return self.page([{"consumption": float(kwh), "interval_start": _local_text(a, zone),
-                           "interval_end": _local_text(b, zone)} for a, b, kwh, _ in rows])
+        return self.page([{"consumption": float(kwh), "interval_start": local_text(a, zone),
+                           "interval_end": local_text(b, zone)} for a, b, kwh, _ in rows])
 
 
 class AccountDetail(KeyView):
