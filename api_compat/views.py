@@ -36,6 +36,7 @@ from api_compat.domain.products import (
     products_list,
 )
 from api_compat.domain.rates import (
+    day_night_bands,
     default_window,
     product_terms,
     register_rows,
@@ -145,6 +146,8 @@ class TariffCharges(CompatView):
             raise NotFound(f"Tariff {tariff} has no {rate}.")
         period_from, period_to = inputs.period(request.query_params, time_zone=self.time_zone)
         terms = product_terms(product=product)
+        if parsed.registers == DUAL and not any(day_night_bands(t.tariff) for t in terms):
+            raise NotFound(f"No tariff {tariff!r}: {product.code} has no day and night rates.")
         window = default_window(terms=terms, period_from=period_from, period_to=period_to,
                                 now=timezone.now(), time_zone=self.time_zone)
         if rate == "standing-charges":
