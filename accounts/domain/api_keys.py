@@ -76,11 +76,11 @@ def api_key_revoke(*, user, actor: Actor, missing_ok: bool = False) -> int:
 
 
 def api_key_lookup(*, key: str, at: datetime) -> CustomerApiKey | None:
-    """The live key with this text in this retailer's schema, with its customer and
-    active login (one query); None for an unknown, revoked or deactivated one."""
+    """The live key with this text in this retailer's schema, with its active login (one
+    query); None for an unknown, revoked or deactivated one."""
     if not key:
         return None
-    return (CustomerApiKey.objects.select_related("customer", "user")
+    return (CustomerApiKey.objects.select_related("user")
             .filter(key_hash=api_key_hash(key), created_at__lte=at, user__is_active=True)
             .exclude(revoked_at__lte=at).order_by("pk").first())
 

@@ -70,8 +70,10 @@ def meter_point_read(*, read: KeyRead, mpan: str) -> dict:
 
 
 def access_meter_by_serial(*, read: KeyRead, mpan: str, serial: str) -> Meter:
-    point = access_meter_point_by_mpan(read=read, mpan=mpan)
-    meter = Meter.objects.filter(meter_point=point, serial=serial).order_by("pk").first()
+    """The meter with this serial on the key's customer's meter point `mpan` (one query)."""
+    meter = (Meter.objects.filter(serial=serial, meter_point__mpan=mpan,
+                                  meter_point__premise__customer_id=read.key.customer_id)
+             .order_by("pk").first())
     if meter is None:
         raise NotVisibleToKey("Not found.")
     return meter
