@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 
 from core.api_inputs import offset_in_range
 
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 TRUE = ("true", "1", "yes")
 FALSE = ("false", "0", "no")
 # A '+' of an offset that a client left unescaped arrives as a space.
@@ -44,6 +45,8 @@ def instant(params, name: str, *, time_zone: str) -> datetime | None:
         value = value.replace(tzinfo=ZoneInfo(time_zone))
     if not offset_in_range(value):
         return _refuse(name, "The UTC offset must lie within ±14:59.")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return _refuse(name, f"Must lie between {FIRST_YEAR} and {LAST_YEAR}.")
     return value
 
 

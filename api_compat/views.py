@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -36,6 +36,7 @@ from api_compat.domain.products import (
     products_list,
 )
 from api_compat.domain.rates import (
+    RatesWindowTooLong,
     day_night_bands,
     default_window,
     product_terms,
@@ -148,8 +149,11 @@ class TariffCharges(CompatView):
         terms = product_terms(product=product)
         if parsed.registers == DUAL and not any(day_night_bands(t.tariff) for t in terms):
             raise NotFound(f"No tariff {tariff!r}: {product.code} has no day and night rates.")
-        window = default_window(terms=terms, period_from=period_from, period_to=period_to,
-                                now=timezone.now(), time_zone=self.time_zone)
+        try:
+            window = default_window(terms=terms, period_from=period_from, period_to=period_to,
+                                    now=timezone.now(), time_zone=self.time_zone)
+        except RatesWindowTooLong as exc:
+            raise ValidationError({"period_from": [exc.detail]}) from None
         if rate == "standing-charges":
             rows = standing_charge_rows(terms=terms, window=window)
         elif rate == "standard-unit-rates":

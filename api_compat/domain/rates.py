@@ -27,6 +27,7 @@ from math import gcd
 import numpy as np
 import pandas as pd
 
+from core.errors import GridlineError
 from core.ranges import DateTimeRange, local_date, local_midnight
 from market.domain.board import market_minutes
 from market.domain.series import price_series_load
@@ -45,6 +46,8 @@ from tariffs.models import Direction, Product, TariffVersion
 # overlaps the window shows its whole validity (a stretch longer than this, e.g. a whole
 # summer at one price, shows its validity cut here).
 BAND_PAD = timedelta(days=8)
+DEFAULT_SPAN = timedelta(days=366)
+MAX_WINDOW = timedelta(days=3 * 366)
 NIGHT_NAMES = ("night", "off-peak", "offpeak", "off peak", "economy")
 
 
@@ -98,16 +101,29 @@ def terms_in_force(terms: list[VersionTerms], at: datetime) -> VersionTerms | No
     return next((t for t in terms if at in t.period), None)
 
 
+class RatesWindowTooLong(GridlineError):
+    code = "invalid"
+    status = 400
+
+
 def default_window(*, terms: list[VersionTerms], period_from: datetime | None,
                    period_to: datetime | None, now: datetime, time_zone: str) -> DateTimeRange:
-    """The instants an answer covers: as asked; without `period_from` from the first
-    version's start, without `period_to` to the end of tomorrow (the retailer's days),
-    which is as far as day-ahead prices reach."""
-    start = period_from or (terms[0].period.start if terms else now)
+    """The instants an answer covers: as asked; without `period_to` to the end of tomorrow
+    (the retailer's days), which is as far as day-ahead prices reach; without
+    `period_from` the year before that (or from the first version's start). At most
+    MAX_WINDOW: time-of-use and spot rows are computed for every half-hour of it."""
     end = period_to or local_midnight(local_date(now, time_zone) + timedelta(days=2),
                                       time_zone)
-    if end <= start:
-        end = start + timedelta(days=2)
+    if period_from is None:
+        first = terms[0].period.start if terms else end - DEFAULT_SPAN
+        start = min(max(first, end - DEFAULT_SPAN), end - timedelta(days=1))
+    else:
+        start = period_from
+        if end <= start:
+            end = start + timedelta(days=2)
+    if end - start > MAX_WINDOW:
+        raise RatesWindowTooLong(f"At most {MAX_WINDOW.days} days of rates per request; "
+                                 "ask for the rest with another period_from.")
     return DateTimeRange(start, end)
 
 

@@ -1,6 +1,7 @@
 """Parameters of /v1/ as Octopus takes them: product filters, periods, page sizes,
 ordering and grouping (quarters too, totals equal to the intervals); a bad one is a 400
 naming it, an unknown tariff or path a 404, too many calls a 429."""
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -39,6 +40,10 @@ def test_bad_parameters_are_400_naming_the_parameter(alpha):
         f"{TARIFF}standard-unit-rates/?period_from=2026-03-01T00:00+16:00": "period_from",
         f"{TARIFF}standard-unit-rates/?page_size=0": "page_size",
         f"{TARIFF}standard-unit-rates/?page=x": "page",
+        f"{TARIFF}standard-unit-rates/?period_from=0001-01-01T00:00Z": "period_from",
+        f"{TARIFF}standard-unit-rates/?period_to=9999-12-31T00:00Z": "period_to",
+        f"{TARIFF}standard-unit-rates/?period_from=2020-01-01T00:00Z"
+        "&period_to=2026-01-01T00:00Z": "period_from",  # more than three years at once
     }
     for path, name in cases.items():
         response = alpha.get(path)
@@ -80,6 +85,12 @@ def test_rate_pages_are_newest_first_with_links(alpha):
 
 
 def test_rates_without_a_period(alpha):
+    # the time-of-use product: the year up to the end of tomorrow (from its first version
+    # at most), two stretches a day
+    end = date.today() + timedelta(days=2)
+    days = (end - max(date(2025, 1, 1), end - timedelta(days=366))).days
+    body = alpha.get(f"{TARIFF}standard-unit-rates/").json()
+    assert abs(body["count"] - 2 * days) <= 2 and len(body["results"]) == 100
     body = alpha.get("/v1/products/ALPHA-FLEX/electricity-tariffs/E-1R-ALPHA-FLEX-C/"
                      "standard-unit-rates/").json()
     assert body["results"] == [{"value_exc_vat": 24.5, "value_inc_vat": 25.725,
@@ -144,3 +155,9 @@ def test_too_many_calls_are_429(alpha, settings):
     last = alpha.get("/v1/products/", REMOTE_ADDR="10.9.8.7")
     assert int(last["Retry-After"]) > 0
     assert "throttled" in last.json()["detail"]
+
+
+def test_the_partner_apis_schema_leaves_v1_out(alpha):
+    schema = alpha.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert '"/api/v1/products/"' in schema
+    assert '"/v1/products/' not in schema and "electricity-meter-points" not in schema

@@ -135,6 +135,12 @@ def test_product_detail_is_shaped_as_documented(db):
     assert body["dual_register_electricity_tariffs"]["_F"]["direct_debit_monthly"]["code"] \
         == "E-2R-ALPHA-NIGHT-SAVER-F"
     assert same_shape(body, PRODUCT_DETAIL) == []
+    spot = get("/v1/products/ALPHA-AGILE/?tariffs_active_at=2020-06-01T00:00:00Z")
+    assert spot["single_register_electricity_tariffs"] == {}  # no version in force then
+    spot = get("/v1/products/ALPHA-AGILE/")
+    tariff = spot["single_register_electricity_tariffs"]["_F"]["direct_debit_monthly"]
+    assert tariff["standing_charge_exc_vat"] == 45.0
+    assert same_shape(spot, PRODUCT_DETAIL) == []
     flat = get("/v1/products/ALPHA-FLEX/")
     assert flat["dual_register_electricity_tariffs"] == {}  # one price all day
     assert same_shape(flat, PRODUCT_DETAIL) == []
