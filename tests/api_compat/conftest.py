@@ -1,9 +1,11 @@
 """Fixtures of the Octopus-compatible API: alice's meter with two days of readings and
-tomorrow's day-ahead prices, committed (live servers read them), removed afterwards."""
+tomorrow's day-ahead prices, committed (live servers read them), removed afterwards; and
+the engine's price of a half-hour, which rates are checked against."""
 import base64
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -14,6 +16,9 @@ from core.ranges import local_date, local_midnight
 from market.domain.prices import RawPoint, prices_save
 from market.models import PricePoint
 from metering.models import DailyRollup, IngestReport, Meter
+from tariffs.domain.engine import price_period
+from tariffs.domain.lines import LineKind
+from tariffs.domain.profile import load_profile_from_series
 from tests.metering.conftest import csv_lines, ingest_csv, meter_create
 
 SERIAL = "ALPHA-M-OCTOPUS"
@@ -22,6 +27,10 @@ DAYS = 2
 ALICE_KEY = "sk_demo_alpha_alice"  # accounts.domain.demo.demo_api_key("alpha", "alice")
 BOB_KEY = "sk_demo_beta_bob"
 SOURCE = "api-compat-test.csv"
+TOU = "ALPHA-NIGHT-SAVER"
+# Alice's premise is in region "North": GSP group F (accounts/domain/regions.py).
+TOU_TARIFF = f"E-1R-{TOU}-F"
+HALF_HOUR = timedelta(minutes=30)
 
 
 def basic(key: str) -> dict:
@@ -94,3 +103,20 @@ def alice_account_number() -> str:
 def mpan_of(schema: str, identifier: str) -> str:
     with schema_context(schema):
         return MeterPoint.objects.get(identifier=identifier).mpan
+
+
+def engine_unit_price(tariff, start: datetime) -> Decimal:
+    """What the pricing engine charges for a kWh used in the half-hour from `start`."""
+    profile = load_profile_from_series(
+        import_kwh=pd.Series([1.0], index=pd.DatetimeIndex([start])), interval=HALF_HOUR)
+    breakdown = price_period(tariff=tariff, profile=profile, start=start,
+                             end=start + HALF_HOUR)
+    (line,) = [line for line in breakdown.lines if line.kind == LineKind.ENERGY]
+    return line.unit_price
+
+
+def covering(rows: list[dict], moment: datetime) -> dict:
+    found = [row for row in rows if datetime.fromisoformat(row["valid_from"]) <= moment
+             and (row["valid_to"] is None or moment < datetime.fromisoformat(row["valid_to"]))]
+    assert len(found) == 1, (moment, found)
+    return found[0]

@@ -9,31 +9,30 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tariffs.domain.bulk import tariff_definitions_load
-from tariffs.domain.engine import price_period
-from tariffs.domain.lines import LineKind
-from tariffs.domain.profile import load_profile_from_series
 from tariffs.models import Product
 from tests.api_compat.conftest import (
     ALICE_KEY,
     BOB_KEY,
+    HALF_HOUR,
+    TOU,
+    TOU_TARIFF,
     alice_account_number,
+    covering,
+    engine_unit_price,
     mpan_of,
     tomorrow_instants,
 )
 from tests.conftest import child_env
 
 CALLS = Path(__file__).with_name("client_calls.py")
-TOU, SPOT = "ALPHA-NIGHT-SAVER", "ALPHA-AGILE"
-# Alice's premise is in region "North": GSP group F (accounts/domain/regions.py).
-TOU_TARIFF, SPOT_TARIFF = f"E-1R-{TOU}-F", f"E-1R-{SPOT}-F"
+SPOT = "ALPHA-AGILE"
+SPOT_TARIFF = f"E-1R-{SPOT}-F"
 DAY = datetime(2026, 3, 3, tzinfo=UTC)  # a Tuesday in winter time
-HALF_HOUR = timedelta(minutes=30)
 
 
 def run_clients(calls: list[dict]) -> list:
@@ -46,23 +45,6 @@ def run_clients(calls: list[dict]) -> list:
 @pytest.fixture(scope="module")
 def base(asgi_server):
     return f"http://alpha.localhost:{asgi_server}"
-
-
-def engine_unit_price(tariff, start: datetime) -> Decimal:
-    """What the pricing engine charges for a kWh used in the half-hour from `start`."""
-    profile = load_profile_from_series(
-        import_kwh=pd.Series([1.0], index=pd.DatetimeIndex([start])), interval=HALF_HOUR)
-    breakdown = price_period(tariff=tariff, profile=profile, start=start,
-                             end=start + HALF_HOUR)
-    (line,) = [line for line in breakdown.lines if line.kind == LineKind.ENERGY]
-    return line.unit_price
-
-
-def covering(rows: list[dict], moment: datetime) -> dict:
-    found = [row for row in rows if datetime.fromisoformat(row["valid_from"]) <= moment
-             and (row["valid_to"] is None or moment < datetime.fromisoformat(row["valid_to"]))]
-    assert len(found) == 1, (moment, found)
-    return found[0]
 
 
 def test_products_list(base, django_db_blocker):
