@@ -28,6 +28,7 @@ from accounts.models import (
     Consent,
     Contract,
     Customer,
+    CustomerApiKey,
     CustomerUser,
     MeterPoint,
     Premise,
@@ -83,6 +84,7 @@ class PremiseInline(admin.StackedInline):
 class AccountInline(admin.TabularInline):
     model = Account
     extra = 0
+    readonly_fields = ["public_number"]  # apps know the account by it: never changed
 
 
 class CustomerUserInline(admin.TabularInline):
@@ -251,6 +253,7 @@ class CustomerAdmin(ContractRefusalsShown, AuditedAdmin):
 class MeterPointInline(admin.TabularInline):
     model = MeterPoint
     extra = 0
+    readonly_fields = ["mpan"]  # apps know the meter point by it: never changed
 
 
 @admin.register(Premise)
@@ -266,8 +269,9 @@ class PremiseAdmin(AuditedAdmin):
 
 @admin.register(MeterPoint)
 class MeterPointAdmin(AuditedAdmin):
-    list_display = ["identifier", "premise", "created_at"]
-    search_fields = ["identifier", "premise__address_line", "premise__customer__name"]
+    list_display = ["identifier", "mpan", "premise", "created_at"]
+    search_fields = ["identifier", "mpan", "premise__address_line", "premise__customer__name"]
+    readonly_fields = ["mpan"]
     autocomplete_fields = ["premise"]
     list_select_related = ["premise"]
 
@@ -277,8 +281,9 @@ class MeterPointAdmin(AuditedAdmin):
 
 @admin.register(Account)
 class AccountAdmin(AuditedAdmin):
-    list_display = ["number", "customer", "billing_email"]
-    search_fields = ["number", "customer__name", "customer__reference"]
+    list_display = ["number", "public_number", "customer", "billing_email"]
+    search_fields = ["number", "public_number", "customer__name", "customer__reference"]
+    readonly_fields = ["public_number"]
     autocomplete_fields = ["customer"]
     list_select_related = ["customer"]
 
@@ -442,3 +447,16 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "channel"]
     search_fields = ["customer_id_value", "actor_client_id", "actor_user__username"]
     list_select_related = ["actor_user"]
+
+
+@admin.register(CustomerApiKey)
+class CustomerApiKeyAdmin(ReadOnlyAdmin):
+    """Customers' keys for the Octopus-compatible API: customers make and revoke them in
+    the portal (API access); staff see which exist (never the key: only its fingerprint is
+    stored)."""
+
+    list_display = ["key_prefix", "customer", "user", "created_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["key_prefix", "customer__name", "customer__reference", "user__username"]
+    list_select_related = ["customer", "user"]
+    exclude = ["key_hash"]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.identifiers import new_account_number, new_mpan
 from core.models import ActivePeriodModel, no_overlap_per
 from core.postgres import DateRange, PointRange  # noqa: F401 (named by migration 0001)
 
@@ -91,6 +92,8 @@ class MeterPoint(models.Model):
 
     premise = models.ForeignKey(Premise, on_delete=models.PROTECT, related_name="meter_points")
     identifier = models.CharField(max_length=40, unique=True)
+    # The 13-digit number Octopus-API clients know the point by (accounts/identifiers.py).
+    mpan = models.CharField("MPAN", max_length=13, unique=True, default=new_mpan)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -102,6 +105,8 @@ class Account(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="accounts")
     number = models.CharField(max_length=40, unique=True)
+    # The Octopus-style number (A-1B2C3D4E) customers' apps use (accounts/identifiers.py).
+    public_number = models.CharField(max_length=12, unique=True, default=new_account_number)
     billing_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -295,3 +300,32 @@ class ApplicationScopes(models.Model):
 
     def __str__(self):
         return self.scopes or "(none)"
+
+
+class CustomerApiKey(models.Model):
+    """A customer login's key for the Octopus-compatible API (HTTP Basic, the key as user
+    name). Only its SHA-256 is stored; the key is shown once when made. Live over
+    `[created_at, revoked_at)`; a login has at most one live key (making a new one revokes
+    the old one in the same transaction)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="api_keys")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_keys")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters, so a customer can tell which key a page or the admin means.
+    key_prefix = models.CharField(max_length=16)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "customer API key"
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
+                                    name="api_key_one_live_per_login"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("created_at")),
+                name="api_key_period_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.key_prefix}… ({self.user})"

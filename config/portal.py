@@ -15,6 +15,7 @@ PORTAL_NAVIGATION = (
     ("tariffs", "Tariffs", "tariffs-offered"),
     ("market", "Market", "market-live"),
     ("sharing", "Data sharing", "portal:consents"),
+    ("api", "API access", "api-compat-portal:access"),
 )
 
 

@@ -46,6 +46,9 @@ urlpatterns = [
     path("tariffs/", offered_tariffs, name="tariffs-offered"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    # The Octopus-compatible API (docs/api_compat.md) and its portal page.
+    path("v1/", include(("api_compat.urls", "api-compat"))),
+    path("account/api/", include(("api_compat.urls_portal", "api-compat-portal"))),
     path("consumption/", include(("metering.urls_portal", "metering-portal"))),
     path("api/<path:rest>", api_not_found),
     path("o/", include((oauth2, "oauth2_provider"))),

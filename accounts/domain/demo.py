@@ -7,10 +7,13 @@ never run this against a production database.
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
 from oauth2_provider.models import get_application_model
 
+from accounts.domain.api_keys import api_key_demo_ensure
 from accounts.domain.audit import Actor
 from accounts.domain.consents import consent_grant, consents_live
 from accounts.domain.contracts import contract_create
@@ -80,6 +83,12 @@ def partner_client_secret(slug: str) -> str:
     return f"{slug}-partner-secret-demo"
 
 
+def demo_api_key(slug: str, username: str) -> str:
+    """A demo customer login's key for the Octopus-compatible API (/v1/): public on
+    purpose, like the demo passwords (demo_credentials prints it)."""
+    return f"sk_demo_{slug}_{username}"
+
+
 def retailer_host(slug: str, suffix: str) -> str:
     return f"{slug}.{suffix}"
 
@@ -142,7 +151,7 @@ def _seed_retailer(*, slug: str, spec: dict, now: datetime) -> None:
     username, name, segment, region = spec["household"]
     household = _customer(
         reference=f"{slug.upper()}-H-0001", kind=CustomerKind.HOUSEHOLD, name=name,
-        segment=segment, logins=(username,),
+        segment=segment, logins=(username,), slug=slug, actor=actor,
     )
     _premise_with_contract(
         customer=household, index=1, slug=slug, region=region,
@@ -152,7 +161,7 @@ def _seed_retailer(*, slug: str, spec: dict, now: datetime) -> None:
     logins, name, segment, region = spec["enterprise"]
     enterprise = _customer(
         reference=f"{slug.upper()}-E-0001", kind=CustomerKind.ENTERPRISE, name=name,
-        segment=segment, logins=logins,
+        segment=segment, logins=logins, slug=slug, actor=actor,
     )
     for index in (1, 2):
         _premise_with_contract(
@@ -173,7 +182,7 @@ def _partner_consent(*, customer: Customer, slug: str, at: datetime) -> None:
                       channel=AuditChannel.ADMIN)
 
 
-def _customer(*, reference, kind, name, segment, logins) -> Customer:
+def _customer(*, reference, kind, name, segment, logins, slug, actor) -> Customer:
     User = get_user_model()
     customer, _ = Customer.objects.get_or_create(
         reference=reference,
@@ -190,6 +199,8 @@ def _customer(*, reference, kind, name, segment, logins) -> Customer:
                 email=f"{username}@example.invalid",
             )
         CustomerUser.objects.get_or_create(user=user, defaults={"customer": customer})
+        api_key_demo_ensure(customer=customer, user=user, key=demo_api_key(slug, username),
+                            actor=actor)
     return customer
 
 
@@ -262,9 +273,11 @@ def demo_credentials(*, host_suffix: str, port: int) -> dict:
             "administrator": {"username": admin_username(slug), "password": DEMO_PASSWORD,
                               "role": "Administrators"},
             "customers": [
-                {"username": household_login, "password": DEMO_PASSWORD, "kind": "HOUSEHOLD"},
+                {"username": household_login, "password": DEMO_PASSWORD, "kind": "HOUSEHOLD",
+                 "api_key": demo_api_key(slug, household_login)},
                 *(
-                    {"username": login, "password": DEMO_PASSWORD, "kind": "ENTERPRISE"}
+                    {"username": login, "password": DEMO_PASSWORD, "kind": "ENTERPRISE",
+                     "api_key": demo_api_key(slug, login)}
                     for login in enterprise_logins
                 ),
             ],
@@ -281,4 +294,9 @@ def demo_credentials(*, host_suffix: str, port: int) -> dict:
                                              f"{slug.upper()}-E-0001-MP2"]},
             },
         }
+        # What apps above accounts add (settings.DEMO_CREDENTIALS_EXTRAS: key → function of
+        # slug and base URL), e.g. the Octopus-compatible API's identifiers.
+        for key, path in settings.DEMO_CREDENTIALS_EXTRAS.items():
+            with schema_context(slug):
+                result[slug][key] = import_string(path)(slug=slug, base_url=base)
     return result

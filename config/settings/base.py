@@ -75,6 +75,7 @@ TENANT_APPS = [
     "billing",
     "insights",
     "cooperatives",
+    "api_compat",
     "market.alerts",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -283,6 +284,15 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": None,
 }
+# The Octopus-compatible API (/v1/, api_compat/throttles.py): per customer key, and per IP
+# address for the public product and rate calls.
+GRIDLINE_COMPAT_API_RATES = {
+    "key": env("GRIDLINE_COMPAT_API_RATE", "600/minute"),
+    "anon": env("GRIDLINE_COMPAT_API_ANON_RATE", "600/minute"),
+}
+# demo_credentials adds what apps above accounts publish about the demo: key -> function
+# of (slug, base_url), called in the retailer's schema.
+DEMO_CREDENTIALS_EXTRAS = {"octopus_api": "api_compat.demo.octopus_api_credentials"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gridline partner API",
     "DESCRIPTION": (

@@ -22,3 +22,4 @@ MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"gridline-test-media-{_RUN_ID}
 # set their rates (tests/config/test_throttling.py).
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"client": "100000/minute",  # noqa: F405
                                             "anon": "100000/minute"}
+GRIDLINE_COMPAT_API_RATES = {"key": "100000/minute", "anon": "100000/minute"}

@@ -1,7 +1,8 @@
 """Consumption of one meter over `[period_from, period_to)`, raw or grouped.
 
-`interval` and `hour` come from the raw partitioned table; `day`, `week` and `month` from
-the daily rollups (local days in the retailer's time zone; weeks start on Monday). A group's
+`interval` and `hour` come from the raw partitioned table; `day`, `week`, `month` and
+`quarter` from the daily rollups (local days in the retailer's time zone; weeks start on
+Monday, quarters in January, April, July and October). A group's
 quality is the worst of its intervals: MISSING, then ESTIMATED, then EDITED, then ACTUAL.
 """
 from datetime import datetime
@@ -12,7 +13,7 @@ from accounts.users.models import Role
 from core.errors import GridlineError
 from metering.domain import access
 
-GROUPS = ("interval", "hour", "day", "week", "month")
+GROUPS = ("interval", "hour", "day", "week", "month", "quarter")
 
 
 class InvalidConsumptionQuery(GridlineError):
@@ -49,7 +50,7 @@ _ROLLUP = f"""
             AND day_date < (%(hi)s AT TIME ZONE %(tz)s)::date) days
     GROUP BY g ORDER BY g"""
 
-_STEP = {"day": "1 day", "week": "1 week", "month": "1 month"}
+_STEP = {"day": "1 day", "week": "1 week", "month": "1 month", "quarter": "3 months"}
 
 
 def consumption_query_check(*, period_from: datetime, period_to: datetime,

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.browser
 
 SERIAL = "ALPHA-M-BROWSER"
 DAY = datetime(2026, 1, 14, tzinfo=UTC)  # winter: local midnight is 00:00 UTC
-NAV = ["account", "consumption", "tariffs", "market", "sharing"]
+NAV = ["account", "consumption", "tariffs", "market", "sharing", "api"]
 PAGES = {"/account/": "account", "/consumption/": "consumption", "/tariffs/": "tariffs",
-         "/market/": "market", "/account/sharing/": "sharing", "/account/contact/": "account"}
+         "/market/": "market", "/account/sharing/": "sharing", "/account/contact/": "account",
+         "/account/api/": "api"}
 
 
 @pytest.fixture(scope="module")
