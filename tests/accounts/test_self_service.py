@@ -78,7 +78,9 @@ def test_alice_asks_to_switch_and_staff_accept_it_in_the_admin(alice):
         assert (request.status, request.source, request.requested_product.code,
                 request.reason) == ("OPEN", "PORTAL", "ALPHA-NIGHT-SAVER", "I charge at night")
         assert AuditEvent.objects.filter(subject="contract.switch_request").exists()
-    assert "Alpha Night Saver" in alice.get("/account/").content.decode()
+    account_page = alice.get("/account/").content.decode()
+    assert "Alpha Night Saver" in account_page
+    assert account_page.count("Tariff switch requests") == 1  # the section once, not twice
     twice = alice.post(f"/account/contracts/{contract_id}/switch/",
                        {"product": "ALPHA-NIGHT-SAVER"})
     assert "A request to move to Alpha Night Saver is already open." in text(twice)
