@@ -112,9 +112,12 @@ def main() -> int:
             manage(env, "seed_demo")
             if args.demo_readings:
                 # Idempotent: the same meters and the same (seeded) readings each time.
+                # Five months, so the enterprise customers' quarterly bill has a whole
+                # quarter; then billing history (bills, payments, a correction, dunning).
                 for slug in ("alpha", "beta"):
                     manage(env, "generate_demo_readings", f"--schema={slug}", "--meters=3",
-                           "--months=3")
+                           "--months=5")
+                    manage(env, "billing_demo", f"--schema={slug}")
             processes = [
                 start(env, "web", [str(VENV_BIN / "uvicorn"), "config.asgi:application",
                                    "--host", args.host, "--port", str(args.port)]),

@@ -31,6 +31,9 @@ SALES_STAFF_PERMISSIONS = {
     "metering": {"meter": _EDIT, "reading": ("view",), "dailyrollup": ("view",),
                  "ingestreport": ("view", "add"), "readingedit": ("view",)},
     "market_alerts": {"pricealert": (*_EDIT, "delete"), "alertnotice": ("view",)},
+    # Bills, runs, the ledger and payments: looked at; written only through billing's
+    # domain (runs, payments, corrections), never edited in the admin.
+    "billing": {"*": ("view",)},
     # To link a customer's portal login on the customer page (the login chooser).
     "users": {"user": ("view",)},
 }

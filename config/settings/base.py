@@ -258,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metering.partitions_ensure_ahead",
         "schedule": 6 * 3600,
     },
+    # Dunning steps and prepay charges; hourly, so a retailer's new day is seen within the
+    # hour whatever its zone (both are idempotent: a step or a day is recorded once).
+    "billing-daily": {
+        "task": "billing.daily",
+        "schedule": 3600,
+    },
 }
 
 # --- API -----------------------------------------------------------------------------

@@ -3,20 +3,22 @@ seam billing and advice read meter data through.
 
 One `COPY (SELECT ...) TO STDOUT (FORMAT binary)` returns a row per meter, each read by
 one index range scan of the partitioned reading table: its interval starts (a binary
-timestamp array), its kWh as one text (a line each), and the starts and codes of its
-readings that are not ACTUAL. The rows are parsed as they arrive (no Python object per
-reading) and placed on a dense grid: `kwh[meter, slot]`, NaN where a meter has no reading,
-and `quality[meter, slot]` (QUALITY_CODES, NO_READING).
+timestamp array) and its kWh with their quality codes (a binary int8 array). The rows are
+parsed as they arrive (no Python object per reading) and placed on a dense grid:
+`kwh[meter, slot]`, NaN where a meter has no reading, and `quality[meter, slot]`
+(QUALITY_CODES, NO_READING).
 
-Why kWh travel as text: the column is `numeric`, and PostgreSQL's numeric → float8 cast
-goes through text anyway (its cost was two thirds of the statement); numeric → text alone
-costs a third of that, and pandas' C parser turns a million values into float64 in tens of
-milliseconds, batched, on the client's core while the server reads on.
+Why kWh travel as integers: the column is `numeric(16, 6)`, so `kwh * 4000000` is a whole
+number and `::int8` is exact; the quality code (0-3) is added into its two low bits, so
+one array carries both (`divmod(value, 4)` splits them again). PostgreSQL's numeric →
+float8 cast goes through text, and even numeric → text cost ~2.5 s for a month of 10,000
+meters, while numeric → int8 is arithmetic on the digits. numpy reads the binary array in
+place, and micro-kWh / 1e6 is the same float64 as parsing the decimal text (both are the
+correctly rounded nearest double).
 
 Tenancy: the statement reads the connection's schema (the caller's retailer); a meter id of
 another retailer simply finds no readings there.
 """
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,21 +36,19 @@ NO_READING = -1
 # PostgreSQL's binary timestamps count microseconds from 2000-01-01 UTC.
 _PG_EPOCH_US = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp()) * 1_000_000
 _HEADER = b"PGCOPY\n\xff\r\n\x00"
-_PARSE_BATCH_VALUES = 1_000_000
+MICRO = 1_000_000.0
 
 _PROFILES = """
     COPY (
-        SELECT m.ord::int4, a.starts, a.kwh, a.odd_starts, a.odd_codes
+        SELECT m.ord::int4, a.starts, a.kwh
         FROM unnest(%(meters)s::int8[]) WITH ORDINALITY AS m(id, ord)
         CROSS JOIN LATERAL (
-            -- every aggregate sees the rows in the same order, so the lists pair up
+            -- both aggregates see the rows in the same order, so the lists pair up; the
+            -- quality code rides in the two low bits of the micro-kWh (x 4)
             SELECT array_agg(r.interval_start) AS starts,
-                   string_agg(r.kwh::text, E'\\n') AS kwh,
-                   array_agg(r.interval_start) FILTER (WHERE r.quality <> 'ACTUAL')
-                       AS odd_starts,
-                   array_agg(CASE r.quality WHEN 'ESTIMATED' THEN 1 WHEN 'EDITED' THEN 2
-                                            ELSE 3 END::int2)
-                       FILTER (WHERE r.quality <> 'ACTUAL') AS odd_codes
+                   array_agg((r.kwh * 4000000)::int8
+                             + CASE r.quality WHEN 'ACTUAL' THEN 0 WHEN 'ESTIMATED' THEN 1
+                                              WHEN 'EDITED' THEN 2 ELSE 3 END) AS kwh
             FROM metering_reading r
             WHERE r.meter_id = m.id AND r.interval_start >= %(lo)s
               AND r.interval_start < %(hi)s
@@ -141,8 +141,8 @@ def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
 
 
 class _ProfileRows:
-    """A file-like sink for the binary COPY: parses each meter's row as it arrives; the kWh
-    texts of many meters are parsed together (pandas' C parser) and put on the grid."""
+    """A file-like sink for the binary COPY: parses each meter's row as it arrives and puts
+    its kWh and quality codes on the grid."""
 
     def __init__(self, *, kwh, quality, lo_ns, step_ns, ids):
         self.kwh, self.quality, self.lo_ns, self.step_ns, self.ids = (
@@ -150,8 +150,6 @@ class _ProfileRows:
         self.buffer = bytearray()
         self.header_read = False
         self.ended = False
-        self.pending: list[tuple[int, np.ndarray, bytes]] = []
-        self.pending_values = 0
 
     def write(self, data) -> int:
         self.buffer += data
@@ -169,14 +167,11 @@ class _ProfileRows:
                 break
             position = parsed
         del self.buffer[:position]
-        if self.pending_values >= _PARSE_BATCH_VALUES:
-            self._parse_pending()
         return len(data)
 
     def finish(self) -> None:
         if not self.ended or self.buffer:
             raise UnableToLoadProfiles("the COPY of profiles ended early")
-        self._parse_pending()
 
     def _row(self, start: int) -> int | None:
         buffer = self.buffer
@@ -197,15 +192,16 @@ class _ProfileRows:
                 return None
             values.append((position, length))
             position += max(length, 0)
-        (ord_at, _), starts, kwh, odd_starts, odd_codes = values
+        (ord_at, _), starts, kwh = values
         row = int.from_bytes(buffer[ord_at:ord_at + 4], "big") - 1
         if starts[1] > 0:
             slots = self._slots(row, starts)
-            self.quality[row, slots] = QUALITY_CODES["ACTUAL"]
-            if odd_starts[1] > 0:
-                self.quality[row, self._slots(row, odd_starts)] = self._array(odd_codes, ">i2")
-            self.pending.append((row, slots, bytes(buffer[kwh[0]:kwh[0] + kwh[1]])))
-            self.pending_values += len(slots)
+            coded = self._array(kwh, ">i8").astype(np.int64)
+            if len(coded) != len(slots):
+                raise UnableToLoadProfiles("kWh and interval starts of a meter do not pair up")
+            micro, codes = np.divmod(coded, 4)
+            self.kwh[row, slots] = micro / MICRO
+            self.quality[row, slots] = codes
         return position
 
     def _array(self, field, dtype) -> np.ndarray:
@@ -224,16 +220,3 @@ class _ProfileRows:
                 f"{self.step_ns // 60_000_000_000}-minute grid: load it with its own "
                 "interval length")
         return slots
-
-    def _parse_pending(self) -> None:
-        if not self.pending:
-            return
-        text = b"\n".join(kwh for _, _, kwh in self.pending)
-        values = pd.read_csv(io.BytesIO(text), header=None, dtype=np.float64,
-                             engine="c").iloc[:, 0].to_numpy()
-        if len(values) != self.pending_values:
-            raise UnableToLoadProfiles("kWh and interval starts of a meter do not pair up")
-        rows = np.repeat([row for row, _, _ in self.pending],
-                         [len(slots) for _, slots, _ in self.pending])
-        self.kwh[rows, np.concatenate([slots for _, slots, _ in self.pending])] = values
-        self.pending, self.pending_values = [], 0

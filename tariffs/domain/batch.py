@@ -1,0 +1,83 @@
+"""Many load profiles on one time grid priced under one tariff: the engine's batch door.
+
+A billing run prices thousands of meters under the same tariff version over the same local
+days. What depends only on time (the selection of intervals per period, local calendar
+fields, band lookup keys, holiday masks, aligned spot prices) is prepared once for the
+grid; each profile then shares it and brings only its own kWh. Every profile still goes
+through `price_prepared`, the same function `price_billing_periods` ends in, on arrays
+equal to the ones `prepare_profile` would have made for it alone, so the lines are exactly
+those of `price_billing_periods` for that profile (tests/tariffs/test_batch.py proves it
+over random tariffs and profiles). Bills and quotes therefore stay one engine.
+"""
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from core.errors import GridlineError
+
+from .definitions import TariffDefinition
+from .engine import price_prepared
+from .lines import PriceBreakdown
+from .periods import Period
+from .prepared import prepare_profile
+from .profile import LoadProfile
+
+
+class UnableToPriceBatch(GridlineError):
+    code = "batch_invalid"
+
+
+def price_profiles(
+    *,
+    tariff: TariffDefinition,
+    interval_starts: np.ndarray,
+    import_kwh: np.ndarray,
+    export_kwh: np.ndarray | None,
+    interval: timedelta,
+    periods: Sequence[Period],
+    spot_prices: Mapping[str, pd.Series] | None = None,
+    customer_groups: Sequence[str | None] | None = None,
+) -> list[tuple[PriceBreakdown, ...]]:
+    """Price each row of `import_kwh` (profiles × intervals, on the grid `interval_starts`,
+    UTC ns, strictly increasing) under `tariff` over `periods`; `export_kwh` the same shape
+    or None. Row i's result equals `price_billing_periods(tariff=tariff,
+    profile=LoadProfile(interval_starts, import_kwh[i], export_kwh[i], interval), ...)`."""
+    rows = np.asarray(import_kwh, dtype=np.float64)
+    if rows.ndim != 2 or rows.shape[1] != len(interval_starts):
+        raise UnableToPriceBatch(
+            f"import_kwh must be profiles × {len(interval_starts)} intervals, got {rows.shape}")
+    exported = (np.zeros_like(rows) if export_kwh is None
+                else np.asarray(export_kwh, dtype=np.float64))
+    if exported.shape != rows.shape:
+        raise UnableToPriceBatch("export_kwh must have the shape of import_kwh")
+    groups = list(customer_groups) if customer_groups is not None else [None] * len(rows)
+    if len(groups) != len(rows):
+        raise UnableToPriceBatch("one customer group (or None) per profile")
+    grid = LoadProfile(interval_starts=interval_starts, import_kwh=np.zeros(len(interval_starts)),
+                       export_kwh=np.zeros(len(interval_starts)), interval=interval)
+    shared = prepare_profile(profile=grid, periods=periods, time_zone=tariff.time_zone,
+                             spot_prices=spot_prices)
+    selection = _selection(interval_starts, shared.periods)
+    results = []
+    for row, (imported, exported_row) in enumerate(zip(rows, exported, strict=True)):
+        # replace() keeps the shared caches (band keys, spot prices, resolution checks).
+        prepared = replace(shared, import_kwh=imported[selection],
+                           export_kwh=exported_row[selection])
+        results.append(price_prepared(tariff=tariff, prepared=prepared,
+                                      customer_group=groups[row]))
+    return results
+
+
+def _selection(starts: np.ndarray, periods: Sequence[Period]):
+    """The positions prepare_profile selects for these periods, as it selects them."""
+    bounds = np.array([[pd.Timestamp(p.start).as_unit("ns").value,
+                        pd.Timestamp(p.end).as_unit("ns").value] for p in periods],
+                      dtype=np.int64)
+    lows = np.searchsorted(starts, bounds[:, 0], side="left")
+    highs = np.searchsorted(starts, bounds[:, 1], side="left")
+    if len(periods) == 1 or (lows[1:] == highs[:-1]).all():
+        return slice(int(lows[0]), int(highs[-1]))
+    return np.concatenate([np.arange(lo, hi) for lo, hi in zip(lows, highs, strict=True)])
