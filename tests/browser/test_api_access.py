@@ -57,6 +57,8 @@ def test_a_key_made_in_the_portal_works_until_revoked(browser, asgi_server, djan
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
     assert read_account(asgi_server, account, key) == 200
     page.get_by_test_id("revoke-key").click()
+    # The revoke is a form post: wait for the page it lands on, not the one it leaves.
+    page.get_by_test_id("no-key").wait_for(state="visible", timeout=10_000)
     assert page.get_by_test_id("no-key").is_visible()
     assert read_account(asgi_server, account, key) == 401
     page.context.close()
