@@ -159,12 +159,13 @@ def test_alice_grants_then_revokes_the_partners_access(browser, asgi_server, ali
     row = page.get_by_test_id("partner-alpha-partner")
     assert row.get_by_test_id("access").inner_text() == "Not allowed"
     row.get_by_test_id("grant").click()
-    assert row.get_by_test_id("access").inner_text() == "Allowed"
+    # A form post: the assertion polls until the page it lands on says so.
+    expect(row.get_by_test_id("access")).to_have_text("Allowed")
     status, body = _partner_read(asgi_server)
     assert status == 200 and body["count"] == 48
 
     row.get_by_test_id("revoke").click()
-    assert row.get_by_test_id("access").inner_text() == "Not allowed"
+    expect(row.get_by_test_id("access")).to_have_text("Not allowed")
     status, body = _partner_read(asgi_server)
     assert (status, body["error"]) == (403, "no_consent")
     page.context.close()
