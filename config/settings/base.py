@@ -396,6 +396,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A new retailer's first login, its administrator (tenants does not import accounts).
 GRIDLINE_RETAILER_FIRST_USER = "accounts.domain.staff_roles.retailer_administrator_create"
+# Community generation on members' bills (billing/domain/generation.py): billing calls the
+# cooperatives app through this name only (cooperatives sit above billing).
+BILLING_GENERATION_SOURCE = "cooperatives.services.billing_seam.SOURCE"
 # bench/consumption_api.py's floor: a view answering a body of a given size without auth or
 # database, on the same server and host routing (config/ops/bench_floor.py). Never in
 # production (production.py turns it off whatever the environment says).
