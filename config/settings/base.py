@@ -399,6 +399,9 @@ GRIDLINE_RETAILER_FIRST_USER = "accounts.domain.staff_roles.retailer_administrat
 # Community generation on members' bills (billing/domain/generation.py): billing calls the
 # cooperatives app through this name only (cooperatives sit above billing).
 BILLING_GENERATION_SOURCE = "cooperatives.services.billing_seam.SOURCE"
+# Demo data of apps above accounts/metering (seed_demo, generate_demo_readings).
+GRIDLINE_DEMO_SEED_EXTRAS = ["cooperatives.services.demo.cooperative_demo_seed"]
+GRIDLINE_DEMO_READINGS_EXTRAS = ["cooperatives.services.demo.generator_readings_write"]
 # bench/consumption_api.py's floor: a view answering a body of a given size without auth or
 # database, on the same server and host routing (config/ops/bench_floor.py). Never in
 # production (production.py turns it off whatever the environment says).
