@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from billing.domain.periods import month_period
-from core.commands import RetailerCommand
 from cooperatives.models import Cooperative
 from cooperatives.services.period import cooperative_period_allocate, period_settle
+from core.commands import RetailerCommand
 from tenants.domain.retailers import retailer_current
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
 
 from core.ranges import local_date, local_midnight
