@@ -54,6 +54,7 @@ urlpatterns = [
     path("o/", include((oauth2, "oauth2_provider"))),
     path("healthz", healthz, name="healthz"),
     path("market/", market_live, name="market-live"),
+    path("cooperatives/", include(("cooperatives.urls_portal", "cooperatives-portal"))),
 ]
 
 handler400 = bad_request

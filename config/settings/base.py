@@ -402,6 +402,8 @@ BILLING_GENERATION_SOURCE = "cooperatives.services.billing_seam.SOURCE"
 # Demo data of apps above accounts/metering (seed_demo, generate_demo_readings).
 GRIDLINE_DEMO_SEED_EXTRAS = ["cooperatives.services.demo.cooperative_demo_seed"]
 GRIDLINE_DEMO_READINGS_EXTRAS = ["cooperatives.services.demo.generator_readings_write"]
+# Told after every ingest that stored readings (the generator dashboard's live output).
+METERING_INGEST_LISTENERS = ["cooperatives.services.live.export_readings_published"]
 # bench/consumption_api.py's floor: a view answering a body of a given size without auth or
 # database, on the same server and host routing (config/ops/bench_floor.py). Never in
 # production (production.py turns it off whatever the environment says).
