@@ -23,17 +23,21 @@ def test_the_cooperatives_list_needs_the_scope(alpha):
     assert "BETA-COOP" not in {c["code"] for c in body["results"]}
 
 
-def test_production_grouped_by_day(alpha):
+def test_production_grouped_by_hour(alpha):
     with schema_context("alpha"):
         plant = Cooperative.objects.get(code="ALPHA-COOP").generators.get(kind="PV")
-        readings(plant.export_meter, month(2026, 9), sunny)  # 16 kWh a day
+        readings(plant.export_meter, month(2026, 9), sunny)  # 2 kWh a half-hour, 10-14h
     headers = bearer(alpha, "alpha", scope=SCOPE)
     body = alpha.get(f"/api/v1/generators/{plant.pk}/production/",
                      {"period_from": "2026-09-01T00:00:00+01:00",
-                      "period_to": "2026-09-03T00:00:00+01:00", "group_by": "day"},
+                      "period_to": "2026-09-02T00:00:00+01:00", "group_by": "hour"},
                      **headers).json()
-    assert [(r["interval_start"][:10], r["production"]) for r in body["results"]] == [
-        ("2026-08-31", "16.000000"), ("2026-09-01", "16.000000")]
+    assert body["count"] == 24
+    # 10:00-14:00 London (BST) is 09:00-13:00 UTC: four hours of 4 kWh.
+    assert [(r["interval_start"][11:16], r["production"]) for r in body["results"]
+            if r["production"] != "0.000000"] == [
+        ("09:00", "4.000000"), ("10:00", "4.000000"), ("11:00", "4.000000"),
+        ("12:00", "4.000000")]
     assert alpha.get("/api/v1/generators/999999/production/",
                      {"period_from": "2026-09-01T00:00:00Z",
                       "period_to": "2026-09-02T00:00:00Z"}, **headers).status_code == 404
