@@ -13,7 +13,7 @@ so all of the right is used: 120 kWh, all of it in the day band (07:30-00:30).
     generation     120 kWh x 0.08                     =  9.60
     total                                               333.60  (360.00 without the plant)
 
-M2 has no contract with the retailer: their 360 kWh are surplus.
+M2 (a contract, but no readings this month) uses none: their 360 kWh are surplus.
 """
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -125,3 +125,35 @@ def test_a_correction_returns_the_allocation_and_the_replacement_allocates_again
                     .values_list("bill_id", "status"))
     assert statuses == {first.pk: "RETURNED", replacement.pk: "LIVE"}
     assert Allocation.objects.get(bill=replacement).kwh == Decimal("119.7")
+
+
+def test_the_surplus_is_sold_at_the_spot_price_and_settled(in_alpha):
+    """M2's 360 kWh are surplus (M2 has a contract but no readings, so uses none of
+    them): 240 sunny half-hours of 1.5 kWh. At 80.00 per MWh
+    (x 0.001 per kWh) before 12:00 and 120.00 from 12:00 (half each): 180 kWh x 0.08 +
+    180 kWh x 0.12 = 14.40 + 21.60 = 36.00. A missing price is never priced as zero."""
+    import pytest
+    from django_tenants.utils import schema_context
+
+    from cooperatives.domain.revenue import InvalidRevenueInput
+    from cooperatives.services.period import period_settle
+    from market.models import Instrument
+    from tests.billing.test_hand_worked_bills import _prices
+
+    coop, _, _, _, _ = _world()
+    coop.spot_instrument, coop.spot_multiplier = "COOP-DA", Decimal("0.001")
+    coop.save()
+    result = cooperative_period_allocate(cooperative=coop, period=SEPTEMBER, time_zone=LONDON)
+    with schema_context("public"):
+        instrument = Instrument.objects.create(code="COOP-DA", name="Coop day-ahead",
+                                               kind="POWER_DAY_AHEAD", unit="GBP/MWh",
+                                               currency="GBP", interval_minutes=30)
+    with pytest.raises(InvalidRevenueInput, match="no spot price"):
+        period_settle(result=result, now=NOW)
+    zone = ZoneInfo(LONDON)
+    _prices(instrument, SEPTEMBER,
+            lambda at: "80.00" if at.astimezone(zone).hour < 12 else "120.00")
+    settlement = period_settle(result=result, now=NOW)
+    assert (settlement.generated_kwh, settlement.allocated_kwh, settlement.surplus_kwh,
+            settlement.surplus_revenue) == (Decimal("480"), Decimal("120"), Decimal("360"),
+                                            Decimal("36.00"))
