@@ -4,7 +4,6 @@ Everything is written through cooperatives/services/ (shares, costs, dividends,
 settlements) and the billing seam (allocations)."""
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
 from cooperatives.models import (
     Allocation,
     Cooperative,
@@ -15,6 +14,7 @@ from cooperatives.models import (
     PeriodSettlement,
     Shareholding,
 )
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Cooperative)
