@@ -17,7 +17,6 @@ from billing.domain.loading import prices_on_grid
 from cooperatives.domain import surplus_revenue
 from cooperatives.domain.units import kwh_decimal
 from cooperatives.models import Cooperative, PeriodSettlement
-from core.errors import GridlineError
 from core.money import ZERO
 from core.ranges import DateRange, DateTimeRange, local_days
 from market.domain.series import price_series_load
@@ -29,10 +28,6 @@ from .allocating import (
     contract_priorities,
     cooperative_inputs_load,
 )
-
-
-class UnableToSettle(GridlineError):
-    code = "settlement_invalid"
 
 
 @dataclass(frozen=True)
