@@ -20,7 +20,7 @@ from .shares import shares_buy
 DEMO_PASSWORD = "gridline-demo"
 # kWh per kW per month (January first): a British PV plant and a lowland wind turbine.
 PV_PROFILE = [20, 35, 70, 100, 125, 130, 130, 110, 80, 50, 25, 15]
-WIND_PROFILE = [260, 230, 220, 170, 150, 120, 120, 130, 160, 200, 230, 260]
+WIND_PROFILE = [165, 145, 140, 110, 95, 80, 80, 85, 105, 130, 145, 165]
 DEMO_SHARES = {"H": 10, "E": 40}
 
 
