@@ -112,3 +112,12 @@ def test_ingesting_an_export_reading_makes_it_the_live_output(db, alpha_coop):
                       if p["generator"] == plant.pk]
         # 12.5 kWh in half an hour is 25 kW.
         assert (payload["kwh"], payload["kw"]) == ("12.500000", "25.000")
+
+
+def test_a_manager_lands_on_the_cooperatives_after_logging_in(db):
+    client = host_client("alpha.localhost")
+    page = client.post("/login/", {"username": "alpha-coop", "password": "gridline-demo"},
+                       follow=True)
+    assert page.status_code == 200
+    assert page.redirect_chain[-1][0] == "/cooperatives/"
+    assert "ALPHA-COOP" in page.content.decode()
