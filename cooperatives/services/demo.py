@@ -10,11 +10,11 @@ import numpy as np
 from accounts.domain.audit import Actor
 from accounts.domain.demo_tariffs import DEMO_SPOT_INSTRUMENT
 from accounts.models import Customer, CustomerKind, MeterPoint, Premise
-from accounts.users.models import Role
 from cooperatives.models import Cooperative, Generator, GeneratorKind, Shareholding
 from metering.domain.demo import demo_time_index
 from metering.models import Direction, Meter
 
+from .managers import manager_ensure
 from .shares import shares_buy
 
 DEMO_PASSWORD = "gridline-demo"
@@ -30,8 +30,6 @@ def coop_manager_username(slug: str) -> str:
 
 def cooperative_demo_seed(*, slug: str, time_zone: str, now: datetime) -> Cooperative:
     """Idempotent: the retailer's demo cooperative with its plants, members and manager."""
-    from django.contrib.auth import get_user_model
-
     code = f"{slug.upper()}-COOP"
     today = now.date()
     coop, created = Cooperative.objects.get_or_create(code=code, defaults={
@@ -40,13 +38,9 @@ def cooperative_demo_seed(*, slug: str, time_zone: str, now: datetime) -> Cooper
         "spot_instrument": DEMO_SPOT_INSTRUMENT.get(slug, ""),
         "spot_multiplier": Decimal("0.00086"), "max_shares_per_member": 100,
         "created_at": now})
-    User = get_user_model()
-    manager = User.objects.filter(username=coop_manager_username(slug)).first()
-    if manager is None:
-        manager = User.objects.create_user(
-            username=coop_manager_username(slug), password=DEMO_PASSWORD,
-            role=Role.COOP_MANAGER, email=f"coop@{slug}.invalid")
-    coop.managers.add(manager)
+    manager_ensure(cooperative=coop, username=coop_manager_username(slug),
+                   email=f"coop@{slug}.invalid", password=DEMO_PASSWORD,
+                   actor=Actor.system(at=now))
     if not created:
         return coop
     site, _ = Customer.objects.get_or_create(reference=code, defaults={

@@ -11,9 +11,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from accounts.domain.audit import Actor
 from cooperatives.models import Cooperative
 from cooperatives.services.access import cooperatives_visible_to
 from cooperatives.services.live import latest_outputs
+from cooperatives.services.managers import UnableToAddManager, manager_ensure
 from metering.domain.ingest import IngestOptions, readings_ingest_for_meter
 from tests.conftest import host_client, login
 
@@ -36,10 +38,12 @@ def other_manager(db):
             code="OTHER-COOP", name="Other Coop", share_price=Decimal("50"),
             kwh_per_share_year=Decimal("100"), generation_price=Decimal("0.05"),
             created_at=timezone.now())
-        user = get_user_model().objects.create_user(username="other-manager",
-                                                    password="pw-other-1",
-                                                    role="COOP_MANAGER")
-        other.managers.add(user)
+        manager_ensure(cooperative=other, username="other-manager", email="",
+                       password="pw-other-1", actor=Actor.system(at=timezone.now()))
+        assert other.events.filter(action="manager_added").count() == 1
+        with pytest.raises(UnableToAddManager, match="not a manager"):
+            manager_ensure(cooperative=other, username="alice", email="", password=None,
+                           actor=Actor.system(at=timezone.now()))
     client = host_client("alpha.localhost")
     assert login(client, "other-manager", "pw-other-1").status_code == 302
     return client, other
