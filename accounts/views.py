@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -34,17 +34,27 @@ from accounts.models import (
     Premise,
     SwitchRequestSource,
 )
+from accounts.users.models import Role
 
 
 class PortalLoginView(auth_views.LoginView):
     template_name = "portal/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # Cooperative managers have no customer account: their door is the generator
+        # dashboard (the cooperatives app's portal pages, named by URL only).
+        if getattr(self.request.user, "role", None) == Role.COOP_MANAGER:
+            return resolve_url("cooperatives-portal:list")
+        return super().get_default_redirect_url()
+
 
 def home(request):
     # Staff work in the admin; the portal is the customers' door.
     if request.user.is_authenticated and request.user.is_staff:
         return redirect("admin:index")
+    if request.user.is_authenticated and request.user.role == Role.COOP_MANAGER:
+        return redirect("cooperatives-portal:list")
     return redirect("portal:account")
 
 

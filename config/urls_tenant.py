@@ -18,6 +18,7 @@ api_v1 = [
     path("customers/<int:pk>/", accounts_api.CustomerDetail.as_view(), name="customer-detail"),
     path("contracts/", accounts_api.ContractListCreate.as_view(), name="contract-list"),
     path("market/", include(("market.urls_api", "market"))),
+    path("", include(("cooperatives.urls_api", "cooperatives"))),
     path("meters/", include(("metering.urls", "metering"))),
     path("products/", tariffs_api.ProductList.as_view(), name="product-list"),
     path("products/<str:code>/versions/", tariffs_api.ProductVersions.as_view(),
@@ -54,6 +55,7 @@ urlpatterns = [
     path("o/", include((oauth2, "oauth2_provider"))),
     path("healthz", healthz, name="healthz"),
     path("market/", market_live, name="market-live"),
+    path("cooperatives/", include(("cooperatives.urls_portal", "cooperatives-portal"))),
 ]
 
 handler400 = bad_request

@@ -123,6 +123,9 @@ def demo_seed(*, host_suffix: str, now: datetime) -> dict:
                            colour=spec["colour"])
         with schema_context(slug):
             _seed_retailer(slug=slug, spec=spec, now=now)
+            # Apps above accounts add their demo data (the cooperatives) through settings.
+            for path in getattr(settings, "GRIDLINE_DEMO_SEED_EXTRAS", ()):
+                import_string(path)(slug=slug, time_zone=spec["time_zone"], now=now)
     return {"created": created, "retailers": list(DEMO_RETAILERS)}
 
 

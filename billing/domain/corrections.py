@@ -14,6 +14,7 @@ from django.db import connection
 from billing.models import Bill, BillStatus, CreditNote, LedgerKind
 from core.ranges import DateRange
 
+from .generation import generation_source
 from .ledger import NewEntry, ledger_append
 from .loading import chunk_price
 from .numbering import numbers_take
@@ -92,6 +93,9 @@ def credit_notes_issue(*, bills: list[Bill], reason: str, run, issue_date,
         for bill, number in zip(bills, numbers, strict=True)])
     Bill.objects.filter(pk__in=[b.pk for b in bills]).update(
         status=BillStatus.CANCELLED, cancelled_at=now)
+    source = generation_source()
+    if source is not None:  # the cancelled bills give their allocations back
+        source.bills_cancelled(bill_ids=[b.pk for b in bills], now=now)
     ledger_append(entries=[NewEntry(
         account_id=bill.account_id, kind=LedgerKind.CREDIT_NOTE, amount=-bill.total_inc_tax,
         credit_note_id=note.pk, description=f"Credit note {note.number} cancels {bill.number}")

@@ -18,12 +18,16 @@ from metering.domain.profiles import interval_profiles_load
 from tariffs.domain.bulk import tariff_definitions_for
 from tariffs.models import TariffVersion
 
+from .generation import generation_source
 from .pricing import ContractTerm, PricedBill, ProfileGrid, VersionSpan, accounts_price
 
 
-def chunk_price(*, period: DateRange, time_zone: str, account_ids: Collection[int]):
+def chunk_price(*, period: DateRange, time_zone: str, account_ids: Collection[int],
+                with_generation: bool = True):
     """(bills, holds) of these accounts for `period` (see pricing.accounts_price). Accounts
-    with no contract supplying a day of the period are neither: the caller skips them."""
+    with no contract supplying a day of the period are neither: the caller skips them.
+    `with_generation`: community generation allocated by the generation source (bills;
+    prepay days are charged on their whole consumption)."""
     billable = billable_contracts(period=period, time_zone=time_zone, account_ids=account_ids)
     by_account = defaultdict(list)
     for contract in billable.contracts:
@@ -65,9 +69,13 @@ def chunk_price(*, period: DateRange, time_zone: str, account_ids: Collection[in
              Contract.objects.filter(pk__in=ending).values_list("pk", "active_from",
                                                                   "active_to")} \
         if ending else {}
+    source = generation_source() if with_generation else None
+    generation = source.allocate(period=period, time_zone=time_zone,
+                                 contracts=billable.contracts, grids=grids) if source else None
     bills, holds = accounts_price(
         period=period, time_zone=time_zone, contracts_by_account=by_account,
-        versions=spans, definitions=definitions, grids=grids, spot_prices=spot, terms=terms)
+        versions=spans, definitions=definitions, grids=grids, spot_prices=spot, terms=terms,
+        generation=generation)
     return bills, holds
 
 

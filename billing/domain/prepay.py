@@ -39,7 +39,7 @@ def prepay_charge_day(*, day: date, time_zone: str, now: datetime) -> dict:
         return {"day": day.isoformat(), "charged": 0, "held": []}
     with transaction.atomic():
         priced, holds = chunk_price(period=period, time_zone=time_zone,
-                                    account_ids=sorted(accounts))
+                                    account_ids=sorted(accounts), with_generation=False)
         charges = PrepayCharge.objects.bulk_create([PrepayCharge(
             account_id=p.account_id, day_date=day, total_exc_tax=p.total_exc_tax, tax=p.tax,
             total_inc_tax=p.total_inc_tax, kwh=p.kwh, lines=[_line_json(x) for x in p.lines],

@@ -41,6 +41,8 @@ from tariffs.domain.definitions import TariffDefinition
 from tariffs.domain.lines import LineKind
 from tariffs.domain.periods import Period
 
+from .generation import GENERATION, ContractGeneration
+
 EXIT_FEE = "exit_fee"
 
 
@@ -93,6 +95,7 @@ class PricedBill:
     kwh: Decimal
     estimated_share: Decimal
     version_ids: frozenset[int]
+    generation: tuple[ContractGeneration, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ class _Account:
     segments: list[_Segment] = field(default_factory=list)
     kwh: float = 0.0
     estimated_kwh: float = 0.0
+    generation: list[ContractGeneration] = field(default_factory=list)
 
 
 def segments_of_contract(*, contract, versions: Sequence[VersionSpan]) -> list[
@@ -227,18 +231,21 @@ def accounts_price(
     grids: Mapping[int, ProfileGrid],
     spot_prices: Mapping[int, Mapping[str, pd.Series]] | None,
     terms: Mapping[int, ContractTerm] | None = None,
+    generation: Mapping[int, Sequence[ContractGeneration]] | None = None,
 ) -> tuple[list[PricedBill], list[Hold]]:
     """Bills (or holds) of the accounts in `contracts_by_account` ({account id:
     BillableContract list}) for `period`. `grids` maps interval minutes to the chunk's
     profiles, `spot_prices` interval minutes to the market prices on that grid; `terms`
-    the contracts of final bills (for the exit fee)."""
+    the contracts of final bills (for the exit fee); `generation` community generation
+    allocated to contracts (generation.py): their net profiles are priced."""
     holds: dict[int, str] = {}
     accounts: dict[int, _Account] = {}
     for account_id, contracts in contracts_by_account.items():
         try:
             accounts[account_id] = _account_segments(
                 account_id=account_id, contracts=contracts, period=period,
-                time_zone=time_zone, versions=versions, grids=grids)
+                time_zone=time_zone, versions=versions, grids=grids,
+                generation=generation or {})
         except AccountHeld as exc:
             holds[account_id] = exc.detail
     priced_segments = _price_segments(accounts, definitions, grids, period, time_zone,
@@ -252,7 +259,19 @@ def accounts_price(
     return bills, [Hold(account_id, reason) for account_id, reason in holds.items()]
 
 
-def _account_segments(*, account_id, contracts, period, time_zone, versions, grids):
+def _net_of_generation(imported: np.ndarray, generations, slots: slice) -> np.ndarray:
+    """Consumption less the allocated generation, slot by slot, in whole µkWh (readings
+    have six decimals; the allocation never exceeds the consumption)."""
+    allocated = np.zeros(slots.stop - slots.start, dtype=np.int64)
+    for generation in generations:
+        allocated += generation.micro_kwh[slots]
+    micro = np.rint(np.nan_to_num(imported) * 1_000_000).astype(np.int64)
+    net = (micro - allocated) / 1_000_000
+    return np.where(np.isnan(imported), np.nan, net)
+
+
+def _account_segments(*, account_id, contracts, period, time_zone, versions, grids,
+                      generation):
     final = all(c.days.end < period.end for c in contracts)
     account = _Account(account_id=account_id, kind="FINAL" if final else "REGULAR")
     for contract in contracts:
@@ -278,6 +297,10 @@ def _account_segments(*, account_id, contracts, period, time_zone, versions, gri
         exported, _ = _combined(grid, exports, slots) if exports else (None, None)
         account.kwh += float(np.nansum(imported))
         account.estimated_kwh += estimated
+        generations = generation.get(contract.contract_id, ())
+        if generations:
+            imported = _net_of_generation(imported, generations, slots)
+            account.generation.extend(g for g in generations if g.quantity > 0)
         for version, days in segments_of_contract(contract=contract, versions=versions):
             part = grid.day_slots(days)
             offset = slice(part.start - slots.start, part.stop - slots.start)
@@ -369,6 +392,16 @@ def _bill_of(account, priced, definitions, period, versions, terms, contracts) -
                 contract_id=contract_id, version_id=version_id,
                 meter_id=segment.meter_id if line.unit in _METERED_UNITS else None,
                 segment=days))
+    for generation in account.generation:
+        last = next(s for s in reversed(account.segments)
+                    if s.contract.contract_id == generation.contract_id)
+        lines.append(LineValue(
+            kind=GENERATION, quantity=generation.quantity, unit="kWh",
+            unit_price=generation.unit_price, amount=generation.amount,
+            description=generation.description[:200], contract_id=generation.contract_id,
+            segment=DateRange(account.segments[0].days.start, last.days.end)))
+        base_by_rate[definitions[last.version.id].vat_rate] += generation.amount
+        total_exc += generation.amount
     if account.kind == "FINAL":
         for fee_line, rate in _exit_fees(account, contracts, terms, versions, definitions):
             lines.append(fee_line)
@@ -390,7 +423,8 @@ def _bill_of(account, priced, definitions, period, versions, terms, contracts) -
         account_id=account.account_id, period=period, kind=account.kind, lines=lines,
         total_exc_tax=money_round(total_exc), tax=money_round(tax),
         total_inc_tax=money_round(total_exc + tax), kwh=kwh, estimated_share=share,
-        version_ids=frozenset(s.version.id for s in account.segments))
+        version_ids=frozenset(s.version.id for s in account.segments),
+        generation=tuple(account.generation))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -10,6 +10,7 @@ from core.ranges import DateRange
 from tariffs.domain.catalogue import tariff_versions_mark_billed
 
 from .copying import ids_take, rows_copy
+from .generation import generation_source
 from .ledger import NewEntry, ledger_append
 from .numbering import numbers_take
 from .payments import payments_settle
@@ -91,6 +92,10 @@ def bills_write(*, priced: list[PricedBill], run_id: int | None, currency: str,
         _stamp_issued(bills, issue=issue, now=now)
     rows_copy(table="billing_bill", columns=_BILL_COLUMNS,
               rows=([getattr(bill, name) for name in _BILL_COLUMNS] for bill in bills))
+    with_generation = [(bill.pk, p) for bill, p in zip(bills, priced, strict=True)
+                       if p.generation]
+    if with_generation:
+        generation_source().bills_written(bills=with_generation, now=now)
     if issue is not None:
         _ledger_and_settle(bills, now=now)
     return bills

@@ -349,6 +349,8 @@ OAUTH2_PROVIDER = {
         "contracts:write": "Create contracts",
         "readings:read": "Read meters' consumption (with the customer's consent)",
         "readings:write": "Send interval readings of meters",
+        "cooperatives:read": "Read cooperatives, generators' production and members' "
+                             "allocations",
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
@@ -396,6 +398,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A new retailer's first login, its administrator (tenants does not import accounts).
 GRIDLINE_RETAILER_FIRST_USER = "accounts.domain.staff_roles.retailer_administrator_create"
+# Community generation on members' bills (billing/domain/generation.py): billing calls the
+# cooperatives app through this name only (cooperatives sit above billing).
+BILLING_GENERATION_SOURCE = "cooperatives.services.billing_seam.SOURCE"
+# Demo data of apps above accounts/metering (seed_demo, generate_demo_readings).
+GRIDLINE_DEMO_SEED_EXTRAS = ["cooperatives.services.demo.cooperative_demo_seed"]
+GRIDLINE_DEMO_READINGS_EXTRAS = ["cooperatives.services.demo.generator_readings_write"]
+# Told after every ingest that stored readings (the generator dashboard's live output).
+METERING_INGEST_LISTENERS = ["cooperatives.services.live.export_readings_published"]
 # bench/consumption_api.py's floor: a view answering a body of a given size without auth or
 # database, on the same server and host routing (config/ops/bench_floor.py). Never in
 # production (production.py turns it off whatever the environment says).

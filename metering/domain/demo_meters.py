@@ -3,7 +3,7 @@ demo customers (each with a premise, meter point and meter) as asked for."""
 from datetime import datetime
 
 from accounts.models import Customer, CustomerKind, MeterPoint, Premise
-from metering.models import Meter
+from metering.models import Direction, Meter
 
 
 def demo_meters_ensure(*, count: int, installed_at: datetime) -> list[tuple[str, str]]:
@@ -14,7 +14,9 @@ def demo_meters_ensure(*, count: int, installed_at: datetime) -> list[tuple[str,
         Meter(serial=f"M-{point.identifier}", meter_point=point, installed_at=installed_at)
         for point in free_points
     ])
-    missing = count - Meter.objects.count()
+    # Import meters only: a cooperative's generators have export meters of their own.
+    consumers = Meter.objects.filter(direction=Direction.IMPORT)
+    missing = count - consumers.count()
     if missing > 0:
         start = Customer.objects.filter(reference__startswith="DEMO-C-").count()
         numbers = range(start, start + missing)
@@ -36,6 +38,6 @@ def demo_meters_ensure(*, count: int, installed_at: datetime) -> list[tuple[str,
             Meter(serial=f"M-{point.identifier}", meter_point=point, installed_at=installed_at)
             for point in points
         ])
-    meters = (Meter.objects.order_by("pk")
+    meters = (consumers.order_by("pk")
               .values_list("serial", "meter_point__premise__customer__kind")[:count])
     return list(meters)

@@ -16,11 +16,14 @@ The path, all in SQL inside one transaction (no Python object per reading):
 6. refresh the daily rollups of the affected meter-days (metering/domain/rollups.py);
 7. store the report.
 """
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import DataError, connection, transaction
+from django.utils.module_loading import import_string
 
 from metering.domain import rollups, staging, vee
 from metering.domain.errors import UnableToIngestReadings
@@ -28,6 +31,8 @@ from metering.domain.greenbutton import greenbutton_rows
 from metering.domain.partitions import partitions_ensure
 from metering.domain.widecsv import wide_csv_rows
 from metering.models import IngestReport
+
+logger = logging.getLogger(__name__)
 
 REJECTED_KEPT = 10_000  # lines listed in a stored report; the count is always complete
 
@@ -176,7 +181,27 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
         staging.staging_drop(cursor)
         report.finished_at = now
         report.save()
+        if bounds is not None and (report.inserted or report.updated):
+            _listeners_after_commit(lo=bounds[0], hi=bounds[1])
     return report
+
+
+def _listeners_after_commit(*, lo: datetime, hi: datetime) -> None:
+    """Apps above metering that follow new readings (the cooperatives' live generator
+    output: settings.METERING_INGEST_LISTENERS) are told the interval starts ingested,
+    [lo, hi] inclusive, with the schema, once the readings are committed."""
+    schema_name = connection.schema_name
+    for path in getattr(settings, "METERING_INGEST_LISTENERS", ()):
+        listener = import_string(path)
+
+        def notify(listener=listener):
+            try:
+                listener(schema_name=schema_name, lo=lo, hi=hi)
+            except Exception:  # noqa: BLE001
+                # The readings are committed and the ingest succeeded; a live push that
+                # fails (e.g. the channel layer is down) must not turn it into an error.
+                logger.exception("A reading listener failed after an ingest")
+        transaction.on_commit(notify)
 
 
 # Files from this many lines are validated by parallel workers as well (their start-up,

@@ -34,8 +34,11 @@ def alpha_partner(alpha):
 
 def test_customers_list_is_paginated_and_filterable(alpha, alpha_partner):
     body = alpha.get("/api/v1/customers/", **alpha_partner).json()
-    assert body["count"] == 2
-    assert {row["reference"] for row in body["results"]} == {"ALPHA-H-0001", "ALPHA-E-0001"}
+    # The demo household and enterprise, and ALPHA-COOP: the demo cooperative's generation
+    # site (its generators' export meters are at its premises).
+    assert body["count"] == 3
+    assert {row["reference"] for row in body["results"]} == {"ALPHA-H-0001", "ALPHA-E-0001",
+                                                             "ALPHA-COOP"}
 
     households = alpha.get("/api/v1/customers/?kind=HOUSEHOLD", **alpha_partner).json()
     assert [row["reference"] for row in households["results"]] == ["ALPHA-H-0001"]
@@ -67,7 +70,7 @@ def test_partner_reads_are_audited_with_the_client_id(alpha, alpha_partner):
     alpha.get("/api/v1/customers/", **alpha_partner)
     with schema_context("alpha"):
         events = AuditEvent.objects.filter(channel="API", subject="customer.list")
-        assert events.count() == 2
+        assert events.count() == 3  # one per customer listed (the cooperative's site too)
         assert set(events.values_list("actor_client_id", flat=True)) == {"alpha-partner"}
         assert {e.actor_user.username for e in events} == {"partner"}
 

@@ -18,7 +18,7 @@ def test_the_security_scheme_is_client_credentials_with_every_scope(schema):
     flow = scheme["flows"]["clientCredentials"]
     assert flow["tokenUrl"] == "/o/token/"
     assert set(flow["scopes"]) == {"customers:read", "contracts:read", "contracts:write",
-                                   "readings:read", "readings:write"}
+                                   "readings:read", "readings:write", "cooperatives:read"}
     consumption = schema["paths"]["/api/v1/meters/{serial}/consumption/"]["get"]
     assert consumption["security"] == [{"partner_oauth2": ["readings:read"]}]
 

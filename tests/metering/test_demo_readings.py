@@ -35,5 +35,8 @@ def test_command_creates_meters_and_ingests_months(in_alpha):
     assert result["meters"] == 6
     assert result["inserted"] + result["rejected"] == result["written"]
     assert result["estimated"] > 0 or result["written"] % 48 == 0
-    assert Meter.objects.count() == 6
+    # Six consumers' import meters, and the demo cooperative's two generators' export
+    # meters (seed_demo), whose readings the command writes too.
+    assert Meter.objects.filter(direction="IMPORT").count() == 6
+    assert DailyRollup.objects.filter(meter__serial="G-ALPHA-COOP-PV").count() >= 28
     assert DailyRollup.objects.filter(meter__serial="M-ALPHA-H-0001-MP1").count() >= 28

@@ -5,8 +5,10 @@ import json
 import tempfile
 from datetime import UTC, date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
 
 from core.ranges import local_date, local_midnight
@@ -44,6 +46,11 @@ class Command(BaseCommand):
                 written = demo_csv_write(
                     out=text, serials=[s for s, _ in meters], kinds=[k for _, k in meters],
                     start_at=start, intervals=intervals, seed=options["seed"], time_zone=tz)
+                # Apps above metering add export readings (the cooperatives' generators).
+                for path in getattr(settings, "GRIDLINE_DEMO_READINGS_EXTRAS", ()):
+                    written += import_string(path)(out=text, start_at=start,
+                                                   intervals=intervals, time_zone=tz,
+                                                   seed=options["seed"])
                 text.flush()
                 raw.seek(0)
                 report = readings_ingest_file(stream=raw, file_format="csv",

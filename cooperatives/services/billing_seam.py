@@ -1,0 +1,125 @@
+"""The generation source billing calls (settings.BILLING_GENERATION_SOURCE; see
+billing/domain/generation.py): allocates the cooperatives' output to the members'
+contracts of a chunk, and records and returns allocations as bills are written and
+cancelled.
+
+A chunk costs two queries when none of its customers is a member (the memberships), and a
+constant number more when some are (allocating.cooperative_inputs_load). A member's rights
+are exact whatever the chunk: they depend on the output and every member's shares, all
+loaded; consumption matters only for the member's own contracts. A member of two
+cooperatives is served by them in id order, each from what the previous left."""
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from billing.domain.generation import ContractGeneration
+from cooperatives.domain import generation_line
+from cooperatives.domain.units import kwh_decimal
+from cooperatives.models import Allocation, AllocationStatus
+from core.ranges import DateRange, local_days
+
+from .allocating import (
+    ContractDemand,
+    allocate_contracts,
+    contract_priorities,
+    cooperative_inputs_load,
+    memberships_of,
+)
+
+
+def detail_pack(micro_kwh: np.ndarray) -> bytes:
+    return zlib.compress(np.asarray(micro_kwh, dtype="<i8").tobytes())
+
+
+def detail_unpack(data: bytes) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(bytes(data)), dtype="<i8").astype(np.int64)
+
+
+class CooperativeGenerationSource:
+    def allocate(self, *, period: DateRange, time_zone: str, contracts: Sequence,
+                 grids: Mapping) -> dict[int, list[ContractGeneration]]:
+        members_of = memberships_of(customer_ids=sorted({c.customer_id for c in contracts}),
+                                    days=period)
+        if not members_of:
+            return {}
+        instants = local_days(period, time_zone)
+        priorities = contract_priorities(contract_ids=[c.contract_id for c in contracts])
+        found: dict[int, list[ContractGeneration]] = {}
+        for minutes, grid in grids.items():
+            demands = self._demands(contracts, grid, minutes, members_of)
+            if not demands:
+                continue
+            inputs = cooperative_inputs_load(cooperative_ids=list(members_of),
+                                             instants=instants, time_zone=time_zone,
+                                             interval_minutes=minutes)
+            first_at = pd.Timestamp(int(grid.starts[0]), tz="UTC").to_pydatetime()
+            for coop_id in sorted(inputs):
+                coop_grid = inputs[coop_id]
+                served, allocation = allocate_contracts(grid=coop_grid, demands=demands,
+                                                        priorities=priorities)
+                rows = coop_grid.member_row()
+                coop = coop_grid.cooperative
+                for demand, allocated in zip(served, allocation.allocated, strict=True):
+                    total = int(allocated.sum())
+                    demand.consumption[:] -= allocated  # the next cooperative's demand
+                    if total == 0:
+                        continue
+                    line = generation_line(allocated_by_band={"all": total},
+                                           unit_price=coop.generation_price)
+                    right = int(allocation.rights[rows[demand.member_id]].sum())
+                    found.setdefault(demand.contract_id, []).append(ContractGeneration(
+                        contract_id=demand.contract_id,
+                        description=f"Community generation: {coop.name} ({coop.code})",
+                        micro_kwh=allocated.copy(), quantity=line.quantity,
+                        unit_price=line.unit_price, amount=line.amount,
+                        record={"cooperative_id": coop_id, "member_id": demand.member_id,
+                                "right_kwh": kwh_decimal(right), "first_at": first_at,
+                                "minutes": minutes}))
+        return found
+
+    @staticmethod
+    def _demands(contracts, grid, minutes, members_of) -> list[ContractDemand]:
+        members = {m for ids in members_of.values() for m in ids}
+        demands = []
+        for contract in contracts:
+            if contract.customer_id not in members:
+                continue
+            imports = [m.id for m in contract.meters
+                       if m.direction == "IMPORT" and m.interval_minutes == minutes]
+            rows = [grid.row_of[m] for m in imports if m in grid.row_of]
+            if not rows:
+                continue
+            consumption = np.zeros(len(grid.starts), dtype=np.int64)
+            slots = grid.day_slots(contract.days)
+            for row in rows:
+                consumption[slots] += np.rint(
+                    np.nan_to_num(grid.kwh[row, slots]) * 1_000_000).astype(np.int64)
+            demands.append(ContractDemand(contract_id=contract.contract_id,
+                                          member_id=contract.customer_id,
+                                          consumption=consumption))
+        return demands
+
+    def bills_written(self, *, bills: Sequence[tuple[int, object]], now: datetime) -> None:
+        """One LIVE allocation per contract, cooperative and period (a unique index: the
+        chunk fails rather than allocate twice)."""
+        Allocation.objects.bulk_create([
+            Allocation(cooperative_id=g.record["cooperative_id"],
+                       member_id=g.record["member_id"], contract_id=g.contract_id,
+                       bill_id=bill_id, period_start=priced.period.start,
+                       period_end=priced.period.end, kwh=g.quantity,
+                       right_kwh=g.record["right_kwh"], unit_price=g.unit_price,
+                       amount=g.amount, first_interval_at=g.record["first_at"],
+                       interval_minutes=g.record["minutes"], detail=detail_pack(g.micro_kwh),
+                       created_at=now)
+            for bill_id, priced in bills for g in priced.generation])
+
+    def bills_cancelled(self, *, bill_ids: Sequence[int], now: datetime) -> None:
+        Allocation.objects.filter(bill_id__in=list(bill_ids),
+                                  status=AllocationStatus.LIVE).update(
+            status=AllocationStatus.RETURNED, returned_at=now)
+
+
+SOURCE = CooperativeGenerationSource()
