@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import DataError, connection, transaction
 
+from core.metrics import readings_counted
 from metering.domain import rollups, staging, vee
 from metering.domain.errors import UnableToIngestReadings
 from metering.domain.greenbutton import greenbutton_rows
@@ -176,6 +177,11 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
         staging.staging_drop(cursor)
         report.finished_at = now
         report.save()
+        # Counted once the readings are committed (never for a rolled-back ingest).
+        counts = {"schema": connection.schema_name,
+                  "ingested": report.inserted + report.updated,
+                  "rejected": report.rejected_count, "estimated": report.estimated}
+        transaction.on_commit(lambda: readings_counted(**counts))
     return report
 
 
