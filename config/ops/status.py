@@ -87,14 +87,14 @@ def newest_readings(schemas: list[str], *, now: datetime) -> dict[str, datetime 
 
 
 def reading_partitions(schemas: list[str]) -> dict[str, tuple[int, int, int]]:
-    """(partitions, bytes on disk with indexes, rows as the planner's statistics count
-    them: an estimate, 0 for a partition never analysed)."""
+    """(partitions, bytes on disk with indexes, live rows as PostgreSQL's statistics count
+    them: counted as rows are written, without a scan; an estimate, as statistics are)."""
     schemas = _tables_present(schemas, "metering_reading")
     if not schemas:
         return {}
     sql = _union(
         "SELECT {name}, count(c.oid), coalesce(sum(pg_total_relation_size(c.oid)), 0), "
-        "coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_inherits i "
+        "coalesce(sum(pg_stat_get_live_tuples(c.oid)), 0)::bigint FROM pg_inherits i "
         "JOIN pg_class c ON c.oid = i.inhrelid "
         "WHERE i.inhparent = '{schema}.metering_reading'::regclass", schemas)
     with connection.cursor() as cursor:

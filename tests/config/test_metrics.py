@@ -6,7 +6,9 @@
 - two uvicorn processes' request counters add up in a scrape of either;
 - refused without the token (401), off without a token set (404), not routed on a
   retailer host (404);
-- no label value carries customer data (names, serials, emails).
+- no label value carries customer data (names, serials, emails);
+- WebSocket connections (open now, opened) and price ticks pushed, through the session's
+  uvicorn server.
 """
 import http.client
 import json
@@ -38,6 +40,9 @@ from tests.conftest import (
     stop,
     wait_for,
 )
+from tests.market.live import open_market_socket, recv, subscribe
+from tests.market.test_live_push import CODE as LIVE_CODE
+from tests.market.test_live_push import live_instrument, tick  # noqa: F401
 
 AUTH = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
 
@@ -269,3 +274,33 @@ def test_two_web_processes_counters_add_up(two_web_processes):
         assert moved == 7
     assert _get(port_a, "/metrics", host="alpha.localhost", token=TOKEN)[0] == 404
     assert _get(port_a, "/metrics")[0] == 401
+
+
+def test_websockets_and_price_ticks_are_counted(asgi_server, tick, django_db_blocker):  # noqa: F811
+    def now():
+        with django_db_blocker.unblock():
+            return scraped()
+
+    before = now()
+    with open_market_socket(asgi_server, "alpha.localhost") as ws_a, \
+            open_market_socket(asgi_server, "beta.localhost") as ws_b:
+        for ws in (ws_a, ws_b):
+            subscribe(ws, [LIVE_CODE])
+        start = tick("12.5")
+        for ws in (ws_a, ws_b):
+            message = recv(ws)
+            while message["type"] == "latest":
+                message = recv(ws)
+            assert (message["type"], message["interval_start"]) == ("tick", start)
+        during = now()
+    wait_for(lambda: value(now(), "gridline_websocket_connections", schema="alpha")
+             == value(before, "gridline_websocket_connections", schema="alpha"),
+             timeout=10, what="the closed sockets counted down")
+    for schema in ("alpha", "beta"):
+        assert (value(during, "gridline_websocket_connections", schema=schema)
+                - value(before, "gridline_websocket_connections", schema=schema)) == 1
+        assert (value(during, "gridline_websocket_connections_opened_total", schema=schema)
+                - value(before, "gridline_websocket_connections_opened_total",
+                        schema=schema)) == 1
+        assert (value(during, "gridline_price_ticks_pushed_total", schema=schema)
+                - value(before, "gridline_price_ticks_pushed_total", schema=schema)) == 1
