@@ -21,7 +21,8 @@ schema_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is kept.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message", "asctime", "schema", "request_id", "task_id"}
+    "message", "asctime", "schema", "request_id", "task_id",
+    "color_message"}  # uvicorn's copy of the message with terminal colours
 
 
 class ContextFilter(logging.Filter):

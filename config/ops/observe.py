@@ -27,7 +27,7 @@ UNMATCHED = "<unmatched>"
 
 def route_of(request) -> str:
     match = getattr(request, "resolver_match", None)
-    if match is None or not match.route:
+    if match is None:
         return UNMATCHED
     return "/" + match.route.lstrip("^").removesuffix("$")
 
