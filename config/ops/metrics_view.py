@@ -40,7 +40,8 @@ class OpsCollector:
         size = GaugeMetricFamily("gridline_reading_partitions_bytes", "Disk used by the "
                                  "readings partitions, indexes included.", labels=["schema"])
         stored = GaugeMetricFamily("gridline_readings_stored", "Readings stored, as "
-                                   "PostgreSQL's statistics count them (no scan).", labels=["schema"])
+                                   "PostgreSQL's statistics count them (no scan).",
+                                   labels=["schema"])
         failed = GaugeMetricFamily("gridline_billing_last_run_failed", "1 while the "
                                    "retailer's newest billing run is FAILED.",
                                    labels=["schema"])

@@ -1,6 +1,7 @@
 """The operator's view in the platform admin (/admin/operations/ on the platform host): one
 row per retailer, red/amber/green by config/ops/status.py's rule, written beside the table.
-Refreshes itself every 15 seconds: a stopped worker ages out after 45 s, so it shows within a minute."""
+Refreshes itself every 15 seconds: a stopped worker's heartbeat ages out after 45 s, so
+the page shows it within a minute."""
 import time
 
 from django.shortcuts import render
