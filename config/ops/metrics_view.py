@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -45,7 +46,7 @@ class OpsCollector:
         failed = GaugeMetricFamily("gridline_billing_last_run_failed", "1 while the "
                                    "retailer's newest billing run is FAILED.",
                                    labels=["schema"])
-        rows = status.retailers_read(now=now, with_queues=False)
+        rows = status.retailers_read(now=now, with_redis=False)
         for row in rows:
             if row.newest_reading_at is not None:
                 lag.add_metric([row.schema], (now - row.newest_reading_at).total_seconds())
@@ -55,14 +56,20 @@ class OpsCollector:
             failed.add_metric([row.schema], float(
                 bool(row.billing_run and row.billing_run["status"] == "FAILED")))
         yield from (lag, partitions, size, stored, failed)
+        # Redis unreachable: no queue depths (absent, not zero), and no worker known alive.
+        try:
+            depths = status.queue_depths()
+            workers = status.workers_alive(now=time.time())
+        except redis.RedisError:
+            logger.warning("Could not read queues and heartbeats from Redis", exc_info=True)
+            depths, workers = {}, 0
         depth = GaugeMetricFamily("gridline_celery_queue_depth", "Messages waiting in a "
                                   "Celery queue.", labels=["queue"])
-        for kind, value in status.queue_depths().items():
+        for kind, value in depths.items():
             depth.add_metric([kind], value)
         yield depth
         yield GaugeMetricFamily("gridline_celery_workers", "Workers whose heartbeat is "
-                                "younger than three intervals.",
-                                value=status.workers_alive(now=time.time()))
+                                "younger than three intervals.", value=workers)
 
 
 def dead_processes_mark(path: str) -> None:

@@ -188,7 +188,9 @@ def workers_alive(*, now: float) -> int:
     return sum(1 for at in heartbeats_read().values() if now - at <= max_age)
 
 
-def retailers_read(*, now: datetime, with_queues: bool = True) -> list[RetailerOps]:
+def retailers_read(*, now: datetime, with_redis: bool = True) -> list[RetailerOps]:
+    """Every retailer's row; `with_redis=False` leaves out what Redis holds (errors of the
+    last day, messages waiting per retailer): the scrape reads Redis on its own."""
     listed = retailers_listed()
     schemas = [schema for schema, _ in listed]
     rows = [RetailerOps(schema=schema, name=name) for schema, name in listed]
@@ -198,8 +200,8 @@ def retailers_read(*, now: datetime, with_queues: bool = True) -> list[RetailerO
     partitions = reading_partitions(schemas)
     billing = last_billing_runs(schemas)
     insights = last_insights_runs(schemas)
-    errors = errors_last_day(schemas=schemas, now=now.timestamp())
-    queued = queued_per_schema() if with_queues else {}
+    errors = errors_last_day(schemas=schemas, now=now.timestamp()) if with_redis else {}
+    queued = queued_per_schema() if with_redis else {}
     for row in rows:
         row.newest_reading_at = newest.get(row.schema)
         row.partitions, row.partition_bytes, row.readings_stored = partitions.get(

@@ -12,6 +12,7 @@
 """
 import http.client
 import json
+import re
 import subprocess
 import sys
 import time
@@ -197,7 +198,9 @@ def _no_customer_data_in(scraped_samples, *, schemas):
     secrets.discard("")
     assert len(secrets) > 20
     labels = label_values(scraped_samples)
-    leaked = {s for s in secrets for label in labels if s in label}
+    # As a whole word: the customer "erin" is in no label, though "metering" holds it.
+    leaked = {s for s in secrets for label in labels
+              if re.search(rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])", label)}
     assert not leaked
 
 
@@ -292,7 +295,16 @@ def test_websockets_and_price_ticks_are_counted(asgi_server, tick, django_db_blo
             while message["type"] == "latest":
                 message = recv(ws)
             assert (message["type"], message["interval_start"]) == ("tick", start)
-        during = now()
+
+        def ticks_counted():  # counted once the server's send returned, just after ours
+            nonlocal during
+            during = now()
+            return all(value(during, "gridline_price_ticks_pushed_total", schema=schema)
+                       > value(before, "gridline_price_ticks_pushed_total", schema=schema)
+                       for schema in ("alpha", "beta"))
+
+        during = {}
+        wait_for(ticks_counted, timeout=10, what="the ticks counted")
     wait_for(lambda: value(now(), "gridline_websocket_connections", schema="alpha")
              == value(before, "gridline_websocket_connections", schema="alpha"),
              timeout=10, what="the closed sockets counted down")
@@ -304,3 +316,39 @@ def test_websockets_and_price_ticks_are_counted(asgi_server, tick, django_db_blo
                         schema=schema)) == 1
         assert (value(during, "gridline_price_ticks_pushed_total", schema=schema)
                 - value(before, "gridline_price_ticks_pushed_total", schema=schema)) == 1
+
+
+GAUGE_WRITER = """
+import sys, time
+from core.metrics import WEBSOCKETS_OPEN
+WEBSOCKETS_OPEN.labels(schema=sys.argv[1]).inc(2)
+print("counted", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.mark.django_db
+def test_a_dead_process_s_open_sockets_leave_the_scrape(tmp_path):
+    """A killed web process could not mark itself dead: the scrape drops its live gauges,
+    and keeps those of a process still running."""
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    env = {**child_env(), "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    writers = {}
+    for schema, seconds in (("gone", 0), ("alive", 60)):
+        writers[schema] = subprocess.Popen(
+            [sys.executable, "-c", GAUGE_WRITER, schema, str(seconds)], cwd=ROOT, env=env,
+            stdout=subprocess.PIPE, text=True)
+        assert writers[schema].stdout.readline().strip() == "counted"
+    writers["gone"].wait(timeout=30)
+    try:
+        assert len(list(folder.glob("gauge_livesum_*.db"))) == 2
+        with override_settings(PROMETHEUS_MULTIPROC_DIR=str(folder)):
+            found = scraped()
+        assert value(found, "gridline_websocket_connections", schema="alive") == 2
+        assert ("gridline_websocket_connections",
+                frozenset({("schema", "gone")})) not in found
+        assert [p.name for p in folder.glob("gauge_livesum_*.db")] == [
+            f"gauge_livesum_{writers['alive'].pid}.db"]
+    finally:
+        stop(writers["alive"])

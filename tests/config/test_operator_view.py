@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from accounts.domain.demo import OPERATOR_USERNAME
 from config.ops.heartbeat import heartbeats_read
@@ -142,3 +143,25 @@ def test_green_with_a_worker_then_amber_within_a_minute_of_stopping_it(
             shutil.rmtree(Path(settings.PROMETHEUS_MULTIPROC_DIR).with_name(
                 f"gridline-test-metrics-{run_id}"), ignore_errors=True)
     assert waited < 60
+
+
+def test_waiting_messages_are_counted_per_queue_and_per_retailer(django_db_blocker):
+    """Messages on a queue no worker consumes: the depth per queue, and per retailer from
+    the schema header each message carries."""
+    from accounts.tasks import customer_census
+    from config.ops.heartbeat import redis_client
+    from config.ops.status import queue_depths, queued_per_schema
+
+    queue = f"gridline-test-{os.environ['GRIDLINE_TEST_RUN_ID']}-unconsumed"
+    names = {"insights": queue}  # only this queue is read
+    try:
+        with django_db_blocker.unblock():
+            for schema, times in (("alpha", 2), ("beta", 1)):
+                with schema_context(schema):
+                    for _ in range(times):
+                        customer_census.apply_async(queue=queue)
+        with override_settings(CELERY_QUEUE_NAMES=names):
+            assert queue_depths() == {"insights": 3}
+            assert queued_per_schema() == {"alpha": 2, "beta": 1}
+    finally:
+        redis_client().delete(queue)
