@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core.metrics import PRICE_TICKS, WEBSOCKETS_OPEN, WEBSOCKETS_OPENED
 from core.ranges import local_date
 from market.domain.board import market_minutes, points_between, real_time_companions
 from market.domain.prices import latest_point, tick_payload
@@ -52,6 +53,9 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
         for group in self.private_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        self.counted_schema = schema_name  # closed sockets count down (disconnect)
+        WEBSOCKETS_OPEN.labels(schema=schema_name).inc()
+        WEBSOCKETS_OPENED.labels(schema=schema_name).inc()
         # A customer on a dynamic tariff also gets their own price now and for the next
         # hours, computed here from terms loaded in their retailer's schema: again with
         # every tick of the tariff's instrument and of the real-time price of its zone
@@ -90,6 +94,7 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
         code = message["instrument"]
         if code in self.personal or not self.companions.get(code) or code in self.public:
             await self.send(text_data=message["text"])
+            PRICE_TICKS.labels(schema=getattr(self, "counted_schema", None) or "public").inc()
         if code in self.personal:
             await self._send_outlooks([code])
         elif code in self.companions:
@@ -114,6 +119,9 @@ class MarketConsumer(AsyncJsonWebsocketConsumer):
                 for code in codes if code in minutes for term in self.personal.get(code, ())]
 
     async def disconnect(self, code):
+        if getattr(self, "counted_schema", None) is not None:
+            WEBSOCKETS_OPEN.labels(schema=self.counted_schema).dec()
+            self.counted_schema = None
         for group in self.private_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
         for code_ in getattr(self, "subscribed", ()):

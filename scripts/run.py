@@ -5,6 +5,8 @@ Every process it starts is stopped when it stops (Ctrl-C, SIGTERM, or one of the
 import argparse
 import json
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from services import ROOT, services_env  # noqa: E402
+from services import DATA_DIR, ROOT, services_env  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -43,6 +45,10 @@ def print_welcome(env, port):
         f"  Operator admin  {platform['admin']}  "
         f"({platform['operator']['username']} / {platform['operator']['password']})",
         f"  Health          {platform['url']}healthz",
+        f"  Operations      {platform['admin']}operations/  (every retailer red/amber/green)",
+        f"  Metrics         {platform['url']}metrics  (Prometheus; Bearer token below)",
+        f"                  curl -H 'Authorization: Bearer {env['GRIDLINE_METRICS_TOKEN']}' "
+        f"{platform['url']}metrics",
         "",
     ]
     for slug, info in creds.items():
@@ -64,6 +70,17 @@ def print_welcome(env, port):
         ]
     lines.append("  All logins as JSON: .venv/bin/python manage.py demo_credentials")
     say("\n".join(lines))
+
+
+def metrics_prepare(env) -> None:
+    """A fresh metrics folder for this run's processes (prometheus-client's multiprocess
+    files: counters start from zero, nothing of a dead run's processes is left), and a
+    token for /metrics unless one is set."""
+    folder = Path(env.get("PROMETHEUS_MULTIPROC_DIR") or DATA_DIR / "metrics")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    env.setdefault("GRIDLINE_METRICS_TOKEN", "dev-" + secrets.token_urlsafe(12))
 
 
 def start(env, name, command):
@@ -106,6 +123,7 @@ def main() -> int:
     with services_env() as env:
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
         env["PORT"] = str(args.port)
+        metrics_prepare(env)
         processes = []
         try:
             manage(env, "migrate_schemas", "--executor=standard", "-v", "0")

@@ -16,6 +16,8 @@ class PlatformAdminSite(admin.AdminSite):
     site_header = "Gridline platform"
     site_title = "Gridline platform"
     index_title = "Retailers on this platform"
+    # Links to the operator's view (config/ops/operator_view.py, routed beside the admin).
+    index_template = "platform/admin_index.html"
 
 
 platform_admin = PlatformAdminSite(name="platform_admin")

@@ -46,6 +46,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
         connection.set_schema_to_public()
         teardown_databases(db_cfg, verbosity=0)
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)  # this run's uploads
+    shutil.rmtree(settings.PROMETHEUS_MULTIPROC_DIR, ignore_errors=True)  # and metrics
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum
 
 from accounts.models import Account, Contract, ContractStatus
@@ -34,6 +34,7 @@ from billing.models import (
     RunStatus,
 )
 from core.errors import GridlineError
+from core.metrics import billing_run_counted
 from core.ranges import DateRange
 
 from .corrections import bills_needing_correction, chunk_correct
@@ -262,12 +263,28 @@ def run_close(*, run_id: int, now: datetime) -> BillingRun:
         run.detail = f"chunks not done: {left}" if left else ""
         run.finished_at = now
         run.save(update_fields=["status", "detail", "finished_at"])
+        _run_counted(run)
         return run
 
 
 def run_fail(*, run_id: int, detail: str, now: datetime) -> None:
-    BillingRun.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(
-        status=RunStatus.FAILED, detail=detail[:2000], finished_at=now)
+    with transaction.atomic():
+        failed = BillingRun.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(
+            status=RunStatus.FAILED, detail=detail[:2000], finished_at=now)
+        if failed:
+            _run_counted(BillingRun.objects.get(pk=run_id))
+
+
+def _run_counted(run: BillingRun) -> None:
+    """The run's metrics (core/metrics.py), once: by the transaction that finished it,
+    when it commits."""
+    progress = run_progress(run=run)
+    began = run.started_at or run.created_at
+    counts = {"schema": connection.schema_name, "kind": run.kind, "status": run.status,
+              "duration_seconds": (run.finished_at - began).total_seconds(),
+              "billed": progress["billed"], "held": progress["held"],
+              "failed": progress["failed"]}
+    transaction.on_commit(lambda: billing_run_counted(**counts))
 
 
 def run_progress(*, run: BillingRun) -> dict:

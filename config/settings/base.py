@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # /healthz answers on any host (load balancers probe by address), before routing.
     "config.ops.middleware.HealthCheckMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
+    # Request id, HTTP metrics by route template, errors counted per retailer.
+    "config.ops.observe.ObserveRequests",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -414,12 +416,53 @@ GRIDLINE_BENCH_FLOOR = env("GRIDLINE_BENCH_FLOOR", "0") == "1"
 # Demo data: the domain suffix for retailer hosts ("alpha" + ".localhost").
 GRIDLINE_HOST_SUFFIX = env("GRIDLINE_HOST_SUFFIX", "localhost")
 
+# --- operations: metrics, logs, the operator's view (docs/operations.md) ----------------
+# /metrics on the platform host answers a scraper that sends this token as a Bearer token;
+# unset, /metrics is off (404).
+GRIDLINE_METRICS_TOKEN = env("GRIDLINE_METRICS_TOKEN", "")
+# Every process (web, worker children, management commands) writes its counters here and
+# the scrape adds them up (prometheus-client's multiprocess mode). `make run` empties it at
+# start; in production point it at a folder the supervisor empties before starting them.
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", str(BASE_DIR / ".data" / "metrics"))
+
+
+def metrics_dir_use(path: str) -> None:
+    """prometheus-client chooses multiprocess mode from the environment when it is first
+    imported: the settings export the folder before any app module loads."""
+    os.makedirs(path, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+
+
+metrics_dir_use(PROMETHEUS_MULTIPROC_DIR)
+# The operator's view (config/ops/status.py): when a retailer's newest reading is this old
+# it turns amber, then red. Meter data typically arrives once a day for the day before.
+GRIDLINE_OPS_INGEST_LAG_AMBER = timedelta(hours=int(env("GRIDLINE_OPS_INGEST_LAG_AMBER_HOURS",
+                                                        "36")))
+GRIDLINE_OPS_INGEST_LAG_RED = timedelta(hours=int(env("GRIDLINE_OPS_INGEST_LAG_RED_HOURS", "72")))
+GRIDLINE_OPS_QUEUE_AMBER = int(env("GRIDLINE_OPS_QUEUE_AMBER", "1000"))
+GRIDLINE_OPS_ERRORS_RED = int(env("GRIDLINE_OPS_ERRORS_RED", "10"))
+
+# JSON lines by default (one object a line, with schema, request_id and task_id on each:
+# config/ops/logs.py); GRIDLINE_LOG_FORMAT=plain for a terminal.
+LOG_FORMAT = env("GRIDLINE_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "config.ops.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(schema)s %(request_id)s "
+                            "%(task_id)s] %(message)s"},
+        "json": {"()": "config.ops.logs.JsonLinesFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
+                             "formatter": "plain" if LOG_FORMAT == "plain" else "json"}},
     "root": {"handlers": ["console"], "level": env("GRIDLINE_LOG_LEVEL", "INFO")},
-    # django-axes logs every successful login at INFO; lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every successful login at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+        # uvicorn set up its own handlers before Django started: its lines (start-up,
+        # errors, the access log) go through ours, as JSON lines with the others.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

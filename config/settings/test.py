@@ -2,7 +2,7 @@ import os
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import celery_queues, celery_routes, env
+from .base import celery_queues, celery_routes, env, metrics_dir_use
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -23,3 +23,6 @@ MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"gridline-test-media-{_RUN_ID}
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"client": "100000/minute",  # noqa: F405
                                             "anon": "100000/minute"}
 GRIDLINE_COMPAT_API_RATES = {"key": "100000/minute", "anon": "100000/minute"}
+# Metrics of this run's processes (the test process, servers and workers it starts).
+PROMETHEUS_MULTIPROC_DIR = os.path.join(tempfile.gettempdir(), f"gridline-test-metrics-{_RUN_ID}")
+metrics_dir_use(PROMETHEUS_MULTIPROC_DIR)

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.utils.module_loading import import_string
 
+from core.metrics import readings_counted
 from metering.domain import rollups, staging, vee
 from metering.domain.errors import UnableToIngestReadings
 from metering.domain.greenbutton import greenbutton_rows
@@ -183,6 +184,11 @@ def readings_ingest(*, stage, file_format: str, source: str, now: datetime,
         report.save()
         if bounds is not None and (report.inserted or report.updated):
             _listeners_after_commit(lo=bounds[0], hi=bounds[1])
+        # Counted once the readings are committed (never for a rolled-back ingest).
+        counts = {"schema": connection.schema_name,
+                  "ingested": report.inserted + report.updated,
+                  "rejected": report.rejected_count, "estimated": report.estimated}
+        transaction.on_commit(lambda: readings_counted(**counts))
     return report
 
 

@@ -1,5 +1,6 @@
 """What `make run` runs (scripts/run.py): everything comes up, and SIGINT stops all of it."""
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -28,8 +29,12 @@ def test_run_serves_both_retailers_and_ctrl_c_stops_every_process(django_db_setu
             # Demo readings are left out: they would stay in the shared test database.
             [sys.executable, str(ROOT / "scripts" / "run.py"), "--port", str(port),
              "--no-demo-readings"],
-            cwd=ROOT, env=child_env(), stdout=out, stderr=subprocess.STDOUT,
-            preexec_fn=ctrl_c_enabled,
+            # Its own metrics folder: run.py empties it at start (the run's folder of the
+            # test settings is left alone), and no token: run.py makes one and prints it.
+            cwd=ROOT, env={**{k: v for k, v in child_env().items()
+                              if k != "GRIDLINE_METRICS_TOKEN"},
+                           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")},
+            stdout=out, stderr=subprocess.STDOUT, preexec_fn=ctrl_c_enabled,
         )
     try:
         wait_for(lambda: "Gridline is running" in log.read_text(), timeout=120,
@@ -47,6 +52,15 @@ def test_run_serves_both_retailers_and_ctrl_c_stops_every_process(django_db_setu
             return status == 200 and json.loads(body)["status"] == "ok"
 
         wait_for(healthy, timeout=60, what="/healthz 200 with the run's own worker")
+        # Where the metrics are, with the token to scrape them.
+        token = re.search(r"Authorization: Bearer (dev-\S+)' "
+                          rf"http://localhost:{port}/metrics", text).group(1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/metrics", headers={
+            "Host": "localhost", "Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert b"gridline_celery_workers" in response.read()
+        assert _get(port, "localhost", "/metrics")[0] == 401
+        assert (tmp_path / "metrics").is_dir()
         children = psutil.Process(proc.pid).children(recursive=True)
         assert len(children) >= 3  # web, worker (+ its pool), beat
     finally:
