@@ -1,20 +1,26 @@
 """Many meters' interval profiles for a period, in one statement, straight into numpy: the
 seam billing and advice read meter data through.
 
-One `COPY (SELECT ...) TO STDOUT (FORMAT binary)` returns a row per meter, each read by
-one index range scan of the partitioned reading table: its interval starts (a binary
-timestamp array) and its kWh with their quality codes (a binary int8 array). The rows are
-parsed as they arrive (no Python object per reading) and placed on a dense grid:
-`kwh[meter, slot]`, NaN where a meter has no reading, and `quality[meter, slot]`
-(QUALITY_CODES, NO_READING).
+The readings come from the daily rollups, not from the reading table: each rollup carries
+its meter-day's readings `packed` (metering/domain/rollups.py: 16 bytes per reading, the
+interval start as int8 microseconds since 2000-01-01 UTC and kWh x 4,000,000 + quality
+code as int8, both big-endian), kept current by every write of readings (ingest and its
+estimates end with a refresh of the meter-days they touched). One `COPY (SELECT ...) TO
+STDOUT (FORMAT binary)` returns a row per meter: its days' packed readings concatenated in
+day order (one index range scan of ~31 rollups per meter and month, where the reading
+table needed 1,440 rows and an aggregate over each). The days asked for are the UTC dates
+of the period widened by a day on each side, so whatever the zone the rollups' days were
+computed in, every reading of the period is among them; the readings outside the period
+are dropped here. The rows are parsed as they arrive (no Python object per reading) and
+placed on a dense grid: `kwh[meter, slot]`, NaN where a meter has no reading, and
+`quality[meter, slot]` (QUALITY_CODES, NO_READING). The arrays are exactly those the
+reading table gives (tests/metering/test_profiles_packed.py compares them).
 
 Why kWh travel as integers: the column is `numeric(16, 6)`, so `kwh * 4000000` is a whole
 number and `::int8` is exact; the quality code (0-3) is added into its two low bits, so
-one array carries both (`divmod(value, 4)` splits them again). PostgreSQL's numeric →
-float8 cast goes through text, and even numeric → text cost ~2.5 s for a month of 10,000
-meters, while numeric → int8 is arithmetic on the digits. numpy reads the binary array in
-place, and micro-kWh / 1e6 is the same float64 as parsing the decimal text (both are the
-correctly rounded nearest double).
+one integer carries both (`divmod(value, 4)` splits them again). numpy reads the binary
+data in place, and micro-kWh / 1e6 is the same float64 as parsing the decimal text (both
+are the correctly rounded nearest double).
 
 Tenancy: the statement reads the connection's schema (the caller's retailer); a meter id of
 another retailer simply finds no readings there.
@@ -40,21 +46,17 @@ MICRO = 1_000_000.0
 
 _PROFILES = """
     COPY (
-        SELECT m.ord::int4, a.starts, a.kwh
+        SELECT m.ord::int4, a.packed
         FROM unnest(%(meters)s::int8[]) WITH ORDINALITY AS m(id, ord)
         CROSS JOIN LATERAL (
-            -- both aggregates see the rows in the same order, so the lists pair up; the
-            -- quality code rides in the two low bits of the micro-kWh (x 4)
-            SELECT array_agg(r.interval_start) AS starts,
-                   array_agg((r.kwh * 4000000)::int8
-                             + CASE r.quality WHEN 'ACTUAL' THEN 0 WHEN 'ESTIMATED' THEN 1
-                                              WHEN 'EDITED' THEN 2 ELSE 3 END) AS kwh
-            FROM metering_reading r
-            WHERE r.meter_id = m.id AND r.interval_start >= %(lo)s
-              AND r.interval_start < %(hi)s
+            SELECT string_agg(d.packed, ''::bytea ORDER BY d.day_date) AS packed
+            FROM metering_dailyrollup d
+            WHERE d.meter_id = m.id AND d.day_date >= %(first)s AND d.day_date <= %(last)s
         ) a
     ) TO STDOUT WITH (FORMAT binary)
 """
+# One packed reading: interval start (PostgreSQL's binary timestamptz) and coded kWh.
+_PACKED = np.dtype([("start", ">i8"), ("coded", ">i8")])
 
 
 class UnableToLoadProfiles(GridlineError):
@@ -128,11 +130,16 @@ def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
     slots = (hi_ns - lo_ns) // step_ns
     kwh = np.full((len(ids), slots), np.nan)
     quality = np.full((len(ids), slots), NO_READING, dtype=np.int8)
-    sink = _ProfileRows(kwh=kwh, quality=quality, lo_ns=lo_ns, step_ns=step_ns, ids=ids)
+    sink = _ProfileRows(kwh=kwh, quality=quality, lo_ns=lo_ns, hi_ns=hi_ns, step_ns=step_ns,
+                        ids=ids)
     if len(ids):
         with connection.cursor() as cursor:
-            sql = cursor.mogrify(_PROFILES, {"meters": ids.tolist(), "lo": period.start,
-                                             "hi": period.end}).decode()
+            # the UTC dates of the period and a day either side: any zone's local days
+            # that hold a reading of the period
+            first = period.start.astimezone(UTC).date() - timedelta(days=1)
+            last = period.end.astimezone(UTC).date() + timedelta(days=1)
+            sql = cursor.mogrify(_PROFILES, {"meters": ids.tolist(), "first": first,
+                                             "last": last}).decode()
             cursor.copy_expert(sql, sink)
         sink.finish()
     return IntervalProfiles(meter_ids=ids, starts=lo_ns + step_ns * np.arange(slots),
@@ -144,9 +151,9 @@ class _ProfileRows:
     """A file-like sink for the binary COPY: parses each meter's row as it arrives and puts
     its kWh and quality codes on the grid."""
 
-    def __init__(self, *, kwh, quality, lo_ns, step_ns, ids):
-        self.kwh, self.quality, self.lo_ns, self.step_ns, self.ids = (
-            kwh, quality, lo_ns, step_ns, ids)
+    def __init__(self, *, kwh, quality, lo_ns, hi_ns, step_ns, ids):
+        self.kwh, self.quality, self.lo_ns, self.hi_ns, self.step_ns, self.ids = (
+            kwh, quality, lo_ns, hi_ns, step_ns, ids)
         self.buffer = bytearray()
         self.header_read = False
         self.ended = False
@@ -192,26 +199,28 @@ class _ProfileRows:
                 return None
             values.append((position, length))
             position += max(length, 0)
-        (ord_at, _), starts, kwh = values
+        (ord_at, _), (packed_at, packed_length) = values
         row = int.from_bytes(buffer[ord_at:ord_at + 4], "big") - 1
-        if starts[1] > 0:
-            slots = self._slots(row, starts)
-            coded = self._array(kwh, ">i8").astype(np.int64)
-            if len(coded) != len(slots):
-                raise UnableToLoadProfiles("kWh and interval starts of a meter do not pair up")
-            micro, codes = np.divmod(coded, 4)
-            self.kwh[row, slots] = micro / MICRO
-            self.quality[row, slots] = codes
+        if packed_length > 0:
+            if packed_length % _PACKED.itemsize:
+                raise UnableToLoadProfiles(f"meter {int(self.ids[row])}'s packed readings "
+                                           "are damaged")
+            records = np.frombuffer(buffer, dtype=_PACKED, offset=packed_at,
+                                    count=packed_length // _PACKED.itemsize)
+            at_ns = (records["start"].astype(np.int64) + _PG_EPOCH_US) * 1000
+            coded = records["coded"].astype(np.int64)
+            del records  # no view may outlive the row: the buffer is resized
+            inside = (at_ns >= self.lo_ns) & (at_ns < self.hi_ns)
+            if not inside.all():
+                at_ns, coded = at_ns[inside], coded[inside]
+            if len(at_ns):
+                slots = self._slots(row, at_ns)
+                micro, codes = np.divmod(coded, 4)
+                self.kwh[row, slots] = micro / MICRO
+                self.quality[row, slots] = codes
         return position
 
-    def _array(self, field, dtype) -> np.ndarray:
-        at, _ = field
-        count = int.from_bytes(self.buffer[at + 12:at + 16], "big")
-        record = np.dtype([("length", ">i4"), ("value", dtype)])
-        return np.frombuffer(self.buffer, dtype=record, count=count, offset=at + 20)["value"]
-
-    def _slots(self, row: int, field) -> np.ndarray:
-        at_ns = (self._array(field, ">i8").astype(np.int64) + _PG_EPOCH_US) * 1000
+    def _slots(self, row: int, at_ns: np.ndarray) -> np.ndarray:
         slots, off_grid = np.divmod(at_ns - self.lo_ns, self.step_ns)
         if off_grid.any():
             first = pd.Timestamp(int(at_ns[off_grid != 0][0]), tz="UTC")
@@ -219,4 +228,9 @@ class _ProfileRows:
                 f"meter {int(self.ids[row])} has a reading at {first.isoformat()}, off the "
                 f"{self.step_ns // 60_000_000_000}-minute grid: load it with its own "
                 "interval length")
+        if len(slots) > 1 and not (slots[1:] > slots[:-1]).all():
+            # the rollups' days overlap (computed in two zones): refuse rather than guess
+            raise UnableToLoadProfiles(
+                f"meter {int(self.ids[row])}'s daily rollups hold a reading twice: refresh "
+                "them in the retailer's time zone")
         return slots
