@@ -25,6 +25,7 @@ are the correctly rounded nearest double).
 Tenancy: the statement reads the connection's schema (the caller's retailer); a meter id of
 another retailer simply finds no readings there.
 """
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,10 @@ _PROFILES = """
 """
 # One packed reading: interval start (PostgreSQL's binary timestamptz) and coded kWh.
 _PACKED = np.dtype([("start", ">i8"), ("coded", ">i8")])
+# A row's head: field count (2), the ordinal's length (4) and value, the packed length (-1
+# for NULL: no rollups).
+_ROW_HEAD = struct.Struct(">hiii")
+_BATCH_BYTES = 8 << 20
 
 
 class UnableToLoadProfiles(GridlineError):
@@ -148,89 +153,97 @@ def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
 
 
 class _ProfileRows:
-    """A file-like sink for the binary COPY: parses each meter's row as it arrives and puts
-    its kWh and quality codes on the grid."""
+    """A file-like sink for the binary COPY: keeps what arrives, and every few megabytes
+    (and at the end) parses the complete rows at once: a short loop over their headers, then
+    one set of numpy operations over all their readings, which land on the grid."""
 
     def __init__(self, *, kwh, quality, lo_ns, hi_ns, step_ns, ids):
         self.kwh, self.quality, self.lo_ns, self.hi_ns, self.step_ns, self.ids = (
             kwh, quality, lo_ns, hi_ns, step_ns, ids)
-        self.buffer = bytearray()
+        self.pending: list[bytes] = []
+        self.pending_bytes = 0
+        self.rest = b""
         self.header_read = False
         self.ended = False
 
     def write(self, data) -> int:
-        self.buffer += data
-        position = 0
-        if not self.header_read:
-            if len(self.buffer) < 19:
-                return len(data)
-            if bytes(self.buffer[:11]) != _HEADER:
-                raise UnableToLoadProfiles("unexpected COPY header")
-            extension = int.from_bytes(self.buffer[15:19], "big")
-            position, self.header_read = 19 + extension, True
-        while not self.ended:
-            parsed = self._row(position)
-            if parsed is None:
-                break
-            position = parsed
-        del self.buffer[:position]
+        self.pending.append(data)
+        self.pending_bytes += len(data)
+        if self.pending_bytes >= _BATCH_BYTES:
+            self._parse()
         return len(data)
 
     def finish(self) -> None:
-        if not self.ended or self.buffer:
+        self._parse()
+        if not self.ended or self.rest:
             raise UnableToLoadProfiles("the COPY of profiles ended early")
 
-    def _row(self, start: int) -> int | None:
-        buffer = self.buffer
-        if len(buffer) - start < 2:
-            return None
-        fields = int.from_bytes(buffer[start:start + 2], "big", signed=True)
-        if fields == -1:
-            self.ended = True
-            return start + 2
-        position = start + 2
-        values = []
-        for _ in range(fields):
-            if len(buffer) - position < 4:
-                return None
-            length = int.from_bytes(buffer[position:position + 4], "big", signed=True)
-            position += 4
-            if length > 0 and len(buffer) - position < length:
-                return None
-            values.append((position, length))
-            position += max(length, 0)
-        (ord_at, _), (packed_at, packed_length) = values
-        row = int.from_bytes(buffer[ord_at:ord_at + 4], "big") - 1
-        if packed_length > 0:
-            if packed_length % _PACKED.itemsize:
-                raise UnableToLoadProfiles(f"meter {int(self.ids[row])}'s packed readings "
-                                           "are damaged")
-            records = np.frombuffer(buffer, dtype=_PACKED, offset=packed_at,
-                                    count=packed_length // _PACKED.itemsize)
-            at_ns = (records["start"].astype(np.int64) + _PG_EPOCH_US) * 1000
-            coded = records["coded"].astype(np.int64)
-            del records  # no view may outlive the row: the buffer is resized
-            inside = (at_ns >= self.lo_ns) & (at_ns < self.hi_ns)
-            if not inside.all():
-                at_ns, coded = at_ns[inside], coded[inside]
-            if len(at_ns):
-                slots = self._slots(row, at_ns)
-                micro, codes = np.divmod(coded, 4)
-                self.kwh[row, slots] = micro / MICRO
-                self.quality[row, slots] = codes
-        return position
+    def _parse(self) -> None:
+        buffer = self.rest + b"".join(self.pending)
+        self.pending, self.pending_bytes = [], 0
+        size, position = len(buffer), 0
+        if not self.header_read:
+            if size < 19:
+                self.rest = buffer
+                return
+            if buffer[:11] != _HEADER:
+                raise UnableToLoadProfiles("unexpected COPY header")
+            position, self.header_read = 19 + int.from_bytes(buffer[15:19], "big"), True
+        rows, offsets, counts = [], [], []
+        while not self.ended and size - position >= 2:
+            if buffer[position:position + 2] == b"\xff\xff":  # the trailer
+                self.ended = True
+                position += 2
+                break
+            if size - position < _ROW_HEAD.size:
+                break
+            fields, ord_length, ord_, length = _ROW_HEAD.unpack_from(buffer, position)
+            if fields != 2 or ord_length != 4:
+                raise UnableToLoadProfiles("unexpected COPY row")
+            end = position + _ROW_HEAD.size + max(length, 0)
+            if end > size:
+                break
+            if length > 0:
+                if length % _PACKED.itemsize:
+                    raise UnableToLoadProfiles(f"meter {int(self.ids[ord_ - 1])}'s packed "
+                                               "readings are damaged")
+                rows.append(ord_ - 1)
+                offsets.append(position + _ROW_HEAD.size)
+                counts.append(length // _PACKED.itemsize)
+            position = end
+        self.rest = buffer[position:]
+        if rows:
+            self._place(buffer, rows, offsets, counts)
 
-    def _slots(self, row: int, at_ns: np.ndarray) -> np.ndarray:
-        slots, off_grid = np.divmod(at_ns - self.lo_ns, self.step_ns)
+    def _place(self, buffer: bytes, rows, offsets, counts) -> None:
+        values = np.concatenate([np.frombuffer(buffer, dtype=">i8", count=2 * count,
+                                               offset=offset)
+                                 for offset, count in zip(offsets, counts, strict=True)])
+        values = values.astype(np.int64).reshape(-1, 2)
+        row_of = np.repeat(np.asarray(rows, dtype=np.int64), counts)
+        since_lo = (values[:, 0] + _PG_EPOCH_US) * 1000 - self.lo_ns
+        coded = values[:, 1]
+        inside = (since_lo >= 0) & (since_lo < self.hi_ns - self.lo_ns)
+        if not inside.all():
+            row_of, since_lo, coded = row_of[inside], since_lo[inside], coded[inside]
+        slots, off_grid = np.divmod(since_lo, self.step_ns)
         if off_grid.any():
-            first = pd.Timestamp(int(at_ns[off_grid != 0][0]), tz="UTC")
+            first = int(np.flatnonzero(off_grid)[0])
+            at = pd.Timestamp(int(since_lo[first]) + self.lo_ns, tz="UTC")
             raise UnableToLoadProfiles(
-                f"meter {int(self.ids[row])} has a reading at {first.isoformat()}, off the "
-                f"{self.step_ns // 60_000_000_000}-minute grid: load it with its own "
+                f"meter {int(self.ids[row_of[first]])} has a reading at {at.isoformat()}, off "
+                f"the {self.step_ns // 60_000_000_000}-minute grid: load it with its own "
                 "interval length")
-        if len(slots) > 1 and not (slots[1:] > slots[:-1]).all():
-            # the rollups' days overlap (computed in two zones): refuse rather than guess
+        # each meter's readings come in time order; one that does not move forward is a
+        # reading held twice (rollups whose days were computed in two zones overlap):
+        # refuse rather than guess
+        twice = (row_of[1:] == row_of[:-1]) & (slots[1:] <= slots[:-1])
+        if twice.any():
+            meter = int(self.ids[row_of[int(np.flatnonzero(twice)[0])]])
             raise UnableToLoadProfiles(
-                f"meter {int(self.ids[row])}'s daily rollups hold a reading twice: refresh "
-                "them in the retailer's time zone")
-        return slots
+                f"meter {meter}'s daily rollups hold a reading twice: refresh them in the "
+                "retailer's time zone")
+        at = row_of * self.kwh.shape[1] + slots
+        # micro-kWh x 4 + code: the shift and the mask are divmod(coded, 4), negative too
+        self.kwh.reshape(-1)[at] = (coded >> 2) / MICRO
+        self.quality.reshape(-1)[at] = coded & 3
