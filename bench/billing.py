@@ -243,7 +243,7 @@ def workers_cpu(workers) -> float:
                (p.cpu_times() for p in [main, *main.children()]))
 
 
-def run_once() -> tuple[float, dict]:
+def run_once(chunk_accounts: int | None = None) -> tuple[float, dict]:
     from django.db import transaction
     from django.utils import timezone
 
@@ -256,7 +256,7 @@ def run_once() -> tuple[float, dict]:
     with transaction.atomic():
         run = bill_run_start(period=DateRange(PERIOD_FROM, PERIOD_TO), kind="REGULAR",
                              issue=True, today=date(2026, 5, 2), now=timezone.now())
-        bill_run_enqueue(run=run)
+        bill_run_enqueue(run=run, chunk_accounts=chunk_accounts)
     while True:
         run = BillingRun.objects.get(pk=run.pk)
         if run.status not in ACTIVE_RUN_STATUSES:
@@ -335,6 +335,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-sample", type=int, default=200)
+    parser.add_argument("--chunk-accounts", type=int, default=None,
+                        help="accounts per chunk (default: the run planner's)")
     args = parser.parse_args()
     # This run's own queues (set before Django reads its settings): the bench's workers
     # never take another process's tasks, nor another its.
@@ -359,7 +361,7 @@ def main() -> None:
                 bills_clear()
                 before = workers_cpu(workers)
                 with BackendCpu(connection.settings_dict["NAME"]) as backends:
-                    seconds, progress = run_once()
+                    seconds, progress = run_once(args.chunk_accounts)
                 used = workers_cpu(workers) - before
                 ours.append(seconds)
                 floors.append(floor_group_by())
