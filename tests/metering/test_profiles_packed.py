@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from core.ranges import DateRange, DateTimeRange, local_days
+from metering.domain import profiles
 from metering.domain.partitions import partitions_ensure
 from metering.domain.profiles import (
     NO_READING,
@@ -74,8 +75,11 @@ def write_random(meter, days: DateRange, rng: random.Random, minutes: int = 30) 
     return len(rows)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_packed_rollups_give_the_reading_tables_arrays(alpha_meter, seed):
+@pytest.mark.parametrize(("seed", "batch_bytes"), [(1, None), (2, None), (3, 50)])
+def test_packed_rollups_give_the_reading_tables_arrays(alpha_meter, seed, batch_bytes,
+                                                        monkeypatch):
+    if batch_bytes is not None:  # parse every 50 bytes: rows split across writes
+        monkeypatch.setattr(profiles, "_BATCH_BYTES", batch_bytes)
     rng = random.Random(seed)
     # alpha_meter and a second meter on the same meter point (a meter exchange), a third
     # meter elsewhere with 15-minute intervals; both clock-change weeks of 2026.
@@ -142,3 +146,37 @@ def test_rollups_of_two_zones_that_overlap_are_refused(alpha_meter):
                         hi=tokyo_3_march, tz="Asia/Tokyo")
     with pytest.raises(UnableToLoadProfiles, match="hold a reading twice"):
         interval_profiles_load(meter_ids=[alpha_meter.pk], period=instants)
+
+
+def test_rows_split_anywhere_across_writes_parse_the_same(alpha_meter, monkeypatch):
+    """The COPY's bytes fed to the parser seven at a time (a row, even its header, cut
+    anywhere) give the same arrays as the whole stream."""
+    days = DateRange(date(2026, 3, 27), date(2026, 3, 31))
+    write_random(alpha_meter, days, random.Random(5))
+    period = local_days(days, LONDON)
+    expected = assert_same([alpha_meter.pk, 999_999], period)
+
+    real = profiles._ProfileRows
+
+    class Pieces:
+        """The parser, fed seven bytes at a time."""
+
+        def __init__(self, **kwargs):
+            self.sink = real(**kwargs)
+            self.writes = 0
+
+        def write(self, data):
+            for at in range(0, len(data), 7):
+                self.writes += 1
+                self.sink.write(data[at:at + 7])
+            return len(data)
+
+        def finish(self):
+            assert self.writes > 100
+            self.sink.finish()
+
+    monkeypatch.setattr(profiles, "_BATCH_BYTES", 1)  # parse at every write
+    monkeypatch.setattr(profiles, "_ProfileRows", Pieces)
+    split = interval_profiles_load(meter_ids=[alpha_meter.pk, 999_999], period=period)
+    assert np.array_equal(split.kwh, expected.kwh, equal_nan=True)
+    assert np.array_equal(split.quality, expected.quality)
