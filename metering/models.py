@@ -102,6 +102,10 @@ class DailyRollup(models.Model):
     estimated_count = models.PositiveIntegerField(default=0)
     edited_count = models.PositiveIntegerField(default=0)
     missing_count = models.PositiveIntegerField(default=0)
+    # The day's readings for the profile seam (metering/domain/profiles.py), in time order:
+    # per reading 16 bytes, its interval start (int8 big-endian, microseconds since
+    # 2000-01-01 UTC) then kWh x 4,000,000 + quality code (int8 big-endian).
+    packed = models.BinaryField(default=bytes, editable=False)
 
     class Meta:
         constraints = [

@@ -122,6 +122,7 @@ class ProfileGrid:
     time_zone: str
     day_first_slot: dict[date, int] = field(init=False)
     estimated_kwh: np.ndarray = field(init=False)
+    _day_offsets: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self):
         local = pd.DatetimeIndex(self.starts, tz="UTC").tz_convert(self.time_zone)
@@ -136,6 +137,17 @@ class ProfileGrid:
         lo = (pd.Timestamp(instants.start).as_unit("ns").value - int(self.starts[0])) // step
         hi = (pd.Timestamp(instants.end).as_unit("ns").value - int(self.starts[0])) // step
         return slice(int(lo), int(hi))
+
+    def day_offsets(self, days: DateRange, start: int) -> np.ndarray:
+        """The first slot of each local day of `days`, counted from slot `start` (the
+        contracts of a chunk share a handful of these, hence the memo)."""
+        key = (days, start)
+        offsets = self._day_offsets.get(key)
+        if offsets is None:
+            offsets = np.asarray([self.day_first_slot[day] - start for day in days.each_day()],
+                                 dtype=np.int64)
+            self._day_offsets[key] = offsets
+        return offsets
 
     def day_slots(self, days: DateRange) -> slice:
         """The slots of local days `days` (the grid covers them)."""
@@ -214,9 +226,8 @@ def _combined(grid: ProfileGrid, meter_ids: Sequence[int], slots: slice):
 def _missing_day(kwh: np.ndarray, days: DateRange, grid: ProfileGrid,
                  slots: slice) -> date | None:
     """The first local day of `days` without any reading in `kwh` (the contract's slots)."""
-    offsets = [grid.day_first_slot[day] - slots.start for day in days.each_day()]
     present = ~np.isnan(kwh)
-    counts = np.add.reduceat(present, np.asarray(offsets, dtype=np.int64), dtype=np.int64)
+    counts = np.add.reduceat(present, grid.day_offsets(days, slots.start), dtype=np.int64)
     empty = np.flatnonzero(counts == 0)
     return days.start + timedelta(days=int(empty[0])) if len(empty) else None
 

@@ -1,24 +1,31 @@
 """Many meters' interval profiles for a period, in one statement, straight into numpy: the
 seam billing and advice read meter data through.
 
-One `COPY (SELECT ...) TO STDOUT (FORMAT binary)` returns a row per meter, each read by
-one index range scan of the partitioned reading table: its interval starts (a binary
-timestamp array) and its kWh with their quality codes (a binary int8 array). The rows are
-parsed as they arrive (no Python object per reading) and placed on a dense grid:
-`kwh[meter, slot]`, NaN where a meter has no reading, and `quality[meter, slot]`
-(QUALITY_CODES, NO_READING).
+The readings come from the daily rollups, not from the reading table: each rollup carries
+its meter-day's readings `packed` (metering/domain/rollups.py: 16 bytes per reading, the
+interval start as int8 microseconds since 2000-01-01 UTC and kWh x 4,000,000 + quality
+code as int8, both big-endian), kept current by every write of readings (ingest and its
+estimates end with a refresh of the meter-days they touched). One `COPY (SELECT ...) TO
+STDOUT (FORMAT binary)` returns a row per meter: its days' packed readings concatenated in
+day order (one index range scan of ~31 rollups per meter and month, where the reading
+table needed 1,440 rows and an aggregate over each). The days asked for are the UTC dates
+of the period widened by a day on each side, so whatever the zone the rollups' days were
+computed in, every reading of the period is among them; the readings outside the period
+are dropped here. The rows are parsed as they arrive (no Python object per reading) and
+placed on a dense grid: `kwh[meter, slot]`, NaN where a meter has no reading, and
+`quality[meter, slot]` (QUALITY_CODES, NO_READING). The arrays are exactly those the
+reading table gives (tests/metering/test_profiles_packed.py compares them).
 
 Why kWh travel as integers: the column is `numeric(16, 6)`, so `kwh * 4000000` is a whole
 number and `::int8` is exact; the quality code (0-3) is added into its two low bits, so
-one array carries both (`divmod(value, 4)` splits them again). PostgreSQL's numeric →
-float8 cast goes through text, and even numeric → text cost ~2.5 s for a month of 10,000
-meters, while numeric → int8 is arithmetic on the digits. numpy reads the binary array in
-place, and micro-kWh / 1e6 is the same float64 as parsing the decimal text (both are the
-correctly rounded nearest double).
+one integer carries both (`divmod(value, 4)` splits them again). numpy reads the binary
+data in place, and micro-kWh / 1e6 is the same float64 as parsing the decimal text (both
+are the correctly rounded nearest double).
 
 Tenancy: the statement reads the connection's schema (the caller's retailer); a meter id of
 another retailer simply finds no readings there.
 """
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,21 +47,21 @@ MICRO = 1_000_000.0
 
 _PROFILES = """
     COPY (
-        SELECT m.ord::int4, a.starts, a.kwh
+        SELECT m.ord::int4, a.packed
         FROM unnest(%(meters)s::int8[]) WITH ORDINALITY AS m(id, ord)
         CROSS JOIN LATERAL (
-            -- both aggregates see the rows in the same order, so the lists pair up; the
-            -- quality code rides in the two low bits of the micro-kWh (x 4)
-            SELECT array_agg(r.interval_start) AS starts,
-                   array_agg((r.kwh * 4000000)::int8
-                             + CASE r.quality WHEN 'ACTUAL' THEN 0 WHEN 'ESTIMATED' THEN 1
-                                              WHEN 'EDITED' THEN 2 ELSE 3 END) AS kwh
-            FROM metering_reading r
-            WHERE r.meter_id = m.id AND r.interval_start >= %(lo)s
-              AND r.interval_start < %(hi)s
+            SELECT string_agg(d.packed, ''::bytea ORDER BY d.day_date) AS packed
+            FROM metering_dailyrollup d
+            WHERE d.meter_id = m.id AND d.day_date >= %(first)s AND d.day_date <= %(last)s
         ) a
     ) TO STDOUT WITH (FORMAT binary)
 """
+# One packed reading: interval start (PostgreSQL's binary timestamptz) and coded kWh.
+_PACKED = np.dtype([("start", ">i8"), ("coded", ">i8")])
+# A row's head: field count (2), the ordinal's length (4) and value, the packed length (-1
+# for NULL: no rollups).
+_ROW_HEAD = struct.Struct(">hiii")
+_BATCH_BYTES = 8 << 20
 
 
 class UnableToLoadProfiles(GridlineError):
@@ -128,11 +135,16 @@ def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
     slots = (hi_ns - lo_ns) // step_ns
     kwh = np.full((len(ids), slots), np.nan)
     quality = np.full((len(ids), slots), NO_READING, dtype=np.int8)
-    sink = _ProfileRows(kwh=kwh, quality=quality, lo_ns=lo_ns, step_ns=step_ns, ids=ids)
+    sink = _ProfileRows(kwh=kwh, quality=quality, lo_ns=lo_ns, hi_ns=hi_ns, step_ns=step_ns,
+                        ids=ids)
     if len(ids):
         with connection.cursor() as cursor:
-            sql = cursor.mogrify(_PROFILES, {"meters": ids.tolist(), "lo": period.start,
-                                             "hi": period.end}).decode()
+            # the UTC dates of the period and a day either side: any zone's local days
+            # that hold a reading of the period
+            first = period.start.astimezone(UTC).date() - timedelta(days=1)
+            last = period.end.astimezone(UTC).date() + timedelta(days=1)
+            sql = cursor.mogrify(_PROFILES, {"meters": ids.tolist(), "first": first,
+                                             "last": last}).decode()
             cursor.copy_expert(sql, sink)
         sink.finish()
     return IntervalProfiles(meter_ids=ids, starts=lo_ns + step_ns * np.arange(slots),
@@ -141,82 +153,97 @@ def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
 
 
 class _ProfileRows:
-    """A file-like sink for the binary COPY: parses each meter's row as it arrives and puts
-    its kWh and quality codes on the grid."""
+    """A file-like sink for the binary COPY: keeps what arrives, and every few megabytes
+    (and at the end) parses the complete rows at once: a short loop over their headers, then
+    one set of numpy operations over all their readings, which land on the grid."""
 
-    def __init__(self, *, kwh, quality, lo_ns, step_ns, ids):
-        self.kwh, self.quality, self.lo_ns, self.step_ns, self.ids = (
-            kwh, quality, lo_ns, step_ns, ids)
-        self.buffer = bytearray()
+    def __init__(self, *, kwh, quality, lo_ns, hi_ns, step_ns, ids):
+        self.kwh, self.quality, self.lo_ns, self.hi_ns, self.step_ns, self.ids = (
+            kwh, quality, lo_ns, hi_ns, step_ns, ids)
+        self.pending: list[bytes] = []
+        self.pending_bytes = 0
+        self.rest = b""
         self.header_read = False
         self.ended = False
 
     def write(self, data) -> int:
-        self.buffer += data
-        position = 0
-        if not self.header_read:
-            if len(self.buffer) < 19:
-                return len(data)
-            if bytes(self.buffer[:11]) != _HEADER:
-                raise UnableToLoadProfiles("unexpected COPY header")
-            extension = int.from_bytes(self.buffer[15:19], "big")
-            position, self.header_read = 19 + extension, True
-        while not self.ended:
-            parsed = self._row(position)
-            if parsed is None:
-                break
-            position = parsed
-        del self.buffer[:position]
+        self.pending.append(data)
+        self.pending_bytes += len(data)
+        if self.pending_bytes >= _BATCH_BYTES:
+            self._parse()
         return len(data)
 
     def finish(self) -> None:
-        if not self.ended or self.buffer:
+        self._parse()
+        if not self.ended or self.rest:
             raise UnableToLoadProfiles("the COPY of profiles ended early")
 
-    def _row(self, start: int) -> int | None:
-        buffer = self.buffer
-        if len(buffer) - start < 2:
-            return None
-        fields = int.from_bytes(buffer[start:start + 2], "big", signed=True)
-        if fields == -1:
-            self.ended = True
-            return start + 2
-        position = start + 2
-        values = []
-        for _ in range(fields):
-            if len(buffer) - position < 4:
-                return None
-            length = int.from_bytes(buffer[position:position + 4], "big", signed=True)
-            position += 4
-            if length > 0 and len(buffer) - position < length:
-                return None
-            values.append((position, length))
-            position += max(length, 0)
-        (ord_at, _), starts, kwh = values
-        row = int.from_bytes(buffer[ord_at:ord_at + 4], "big") - 1
-        if starts[1] > 0:
-            slots = self._slots(row, starts)
-            coded = self._array(kwh, ">i8").astype(np.int64)
-            if len(coded) != len(slots):
-                raise UnableToLoadProfiles("kWh and interval starts of a meter do not pair up")
-            micro, codes = np.divmod(coded, 4)
-            self.kwh[row, slots] = micro / MICRO
-            self.quality[row, slots] = codes
-        return position
+    def _parse(self) -> None:
+        buffer = self.rest + b"".join(self.pending)
+        self.pending, self.pending_bytes = [], 0
+        size, position = len(buffer), 0
+        if not self.header_read:
+            if size < 19:
+                self.rest = buffer
+                return
+            if buffer[:11] != _HEADER:
+                raise UnableToLoadProfiles("unexpected COPY header")
+            position, self.header_read = 19 + int.from_bytes(buffer[15:19], "big"), True
+        rows, offsets, counts = [], [], []
+        while not self.ended and size - position >= 2:
+            if buffer[position:position + 2] == b"\xff\xff":  # the trailer
+                self.ended = True
+                position += 2
+                break
+            if size - position < _ROW_HEAD.size:
+                break
+            fields, ord_length, ord_, length = _ROW_HEAD.unpack_from(buffer, position)
+            if fields != 2 or ord_length != 4:
+                raise UnableToLoadProfiles("unexpected COPY row")
+            end = position + _ROW_HEAD.size + max(length, 0)
+            if end > size:
+                break
+            if length > 0:
+                if length % _PACKED.itemsize:
+                    raise UnableToLoadProfiles(f"meter {int(self.ids[ord_ - 1])}'s packed "
+                                               "readings are damaged")
+                rows.append(ord_ - 1)
+                offsets.append(position + _ROW_HEAD.size)
+                counts.append(length // _PACKED.itemsize)
+            position = end
+        self.rest = buffer[position:]
+        if rows:
+            self._place(buffer, rows, offsets, counts)
 
-    def _array(self, field, dtype) -> np.ndarray:
-        at, _ = field
-        count = int.from_bytes(self.buffer[at + 12:at + 16], "big")
-        record = np.dtype([("length", ">i4"), ("value", dtype)])
-        return np.frombuffer(self.buffer, dtype=record, count=count, offset=at + 20)["value"]
-
-    def _slots(self, row: int, field) -> np.ndarray:
-        at_ns = (self._array(field, ">i8").astype(np.int64) + _PG_EPOCH_US) * 1000
-        slots, off_grid = np.divmod(at_ns - self.lo_ns, self.step_ns)
+    def _place(self, buffer: bytes, rows, offsets, counts) -> None:
+        values = np.concatenate([np.frombuffer(buffer, dtype=">i8", count=2 * count,
+                                               offset=offset)
+                                 for offset, count in zip(offsets, counts, strict=True)])
+        values = values.astype(np.int64).reshape(-1, 2)
+        row_of = np.repeat(np.asarray(rows, dtype=np.int64), counts)
+        since_lo = (values[:, 0] + _PG_EPOCH_US) * 1000 - self.lo_ns
+        coded = values[:, 1]
+        inside = (since_lo >= 0) & (since_lo < self.hi_ns - self.lo_ns)
+        if not inside.all():
+            row_of, since_lo, coded = row_of[inside], since_lo[inside], coded[inside]
+        slots, off_grid = np.divmod(since_lo, self.step_ns)
         if off_grid.any():
-            first = pd.Timestamp(int(at_ns[off_grid != 0][0]), tz="UTC")
+            first = int(np.flatnonzero(off_grid)[0])
+            at = pd.Timestamp(int(since_lo[first]) + self.lo_ns, tz="UTC")
             raise UnableToLoadProfiles(
-                f"meter {int(self.ids[row])} has a reading at {first.isoformat()}, off the "
-                f"{self.step_ns // 60_000_000_000}-minute grid: load it with its own "
+                f"meter {int(self.ids[row_of[first]])} has a reading at {at.isoformat()}, off "
+                f"the {self.step_ns // 60_000_000_000}-minute grid: load it with its own "
                 "interval length")
-        return slots
+        # each meter's readings come in time order; one that does not move forward is a
+        # reading held twice (rollups whose days were computed in two zones overlap):
+        # refuse rather than guess
+        twice = (row_of[1:] == row_of[:-1]) & (slots[1:] <= slots[:-1])
+        if twice.any():
+            meter = int(self.ids[row_of[int(np.flatnonzero(twice)[0])]])
+            raise UnableToLoadProfiles(
+                f"meter {meter}'s daily rollups hold a reading twice: refresh them in the "
+                "retailer's time zone")
+        at = row_of * self.kwh.shape[1] + slots
+        # micro-kWh x 4 + code: the shift and the mask are divmod(coded, 4), negative too
+        self.kwh.reshape(-1)[at] = (coded >> 2) / MICRO
+        self.quality.reshape(-1)[at] = coded & 3

@@ -11,6 +11,7 @@ from billing.domain.runs import RunAlreadyActive, UnableToStartRun, bill_run_sta
 from billing.models import Bill, BillingRun, BillLine, LedgerEntry
 from core.ranges import DateRange, local_days
 from metering.domain.partitions import partitions_ensure
+from metering.domain.rollups import rollups_refresh
 from tests.billing.conftest import bill_now
 from tests.billing.world import NOW, TODAY, flat, household, month, product, readings
 
@@ -131,6 +132,8 @@ def test_a_retailer_far_from_utc_gets_one_bill_per_local_month(in_alpha):
             "received_at) SELECT %s, t, 0.5, 'ACTUAL', 'test', now() FROM generate_series("
             "%s::timestamptz, %s::timestamptz - interval '30 minutes', interval '30 minutes') t",
             [meter.pk, instants.start, instants.end])
+        rollups_refresh(cursor, meter_ids=[meter.pk], lo=instants.start, hi=instants.end,
+                        tz="Asia/Tokyo")
     for period in (month(2026, 1), month(2026, 2), month(2026, 1), month(2026, 2)):
         bill_now(period, account_ids=[account.pk], zone="Asia/Tokyo")
     bills = list(Bill.objects.filter(account=account).order_by("period_start"))

@@ -1,6 +1,7 @@
 """Builders for the billing tests: products with versions, households with meters and
-contracts, and readings written straight into the partitioned table (the ingest path has
-its own tests; the end-to-end test goes through it).
+contracts, and readings written straight into the partitioned table, then their daily
+rollups refreshed as ingest's last step does (the ingest path has its own tests; the
+end-to-end and correction tests go through it).
 
 Times are local to Europe/London unless a name says UTC; amounts are Decimal strings, so
 each expected figure in a test can be checked with pencil and paper."""
@@ -15,6 +16,7 @@ from accounts.domain.contracts import contract_create
 from accounts.models import Account, Customer, MeterPoint, Premise
 from core.ranges import DateRange, local_days
 from metering.domain.partitions import partitions_ensure
+from metering.domain.rollups import rollups_refresh
 from metering.models import Meter
 from tariffs.domain.catalogue import tariff_version_create
 from tariffs.models import Product, TariffVersion
@@ -88,6 +90,7 @@ def readings(meter: Meter, days: DateRange, kwh, *, quality="ACTUAL", minutes=30
         cursor.executemany(
             "INSERT INTO metering_reading (meter_id, interval_start, kwh, quality, source, "
             "received_at) VALUES (%s, %s, %s, %s, 'test', now())", rows)
+        rollups_refresh(cursor, meter_ids=[meter.pk], lo=starts[0], hi=starts[-1], tz=LONDON)
     return len(rows)
 
 
