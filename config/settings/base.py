@@ -349,6 +349,8 @@ OAUTH2_PROVIDER = {
         "contracts:write": "Create contracts",
         "readings:read": "Read meters' consumption (with the customer's consent)",
         "readings:write": "Send interval readings of meters",
+        "bills:read": "Read bills (with their lines and PDFs) and accounts' ledgers",
+        "payments:write": "Record payments received for accounts",
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
