@@ -98,8 +98,9 @@ def test_staff_record_a_payment_once_per_reference(staff):
     with schema_context("alpha"):
         account = billed_customer("ADM-PAY")
         september = bills_of(account)[0]
-    form = {"account": account.number, "amount": str(september.total_inc_tax), "method": "BANK_TRANSFER",
-            "external_reference": "BANK-9", "received_at": "2026-11-21 09:30"}
+    form = {"account": account.number, "amount": str(september.total_inc_tax),
+            "method": "BANK_TRANSFER", "external_reference": "BANK-9",
+            "received_at": "2026-11-21 09:30"}
     first = staff.post("/admin/billing/payment/record/", form, follow=True)
     assert f"Payment of {september.total_inc_tax} recorded" in first.content.decode()
     again = staff.post("/admin/billing/payment/record/", form, follow=True)
@@ -124,4 +125,5 @@ def test_bills_of_beta_are_not_found_in_alphas_admin(admin):
     with schema_context("alpha"):
         assert not Bill.objects.filter(pk=bobs.pk).exists()
     assert admin.get(f"/admin/billing/bill/{bobs.pk}/pdf/").status_code == 404
-    assert admin.get(f"/admin/billing/bill/{bobs.pk}/change/").status_code == 302  # "not found" redirect
+    # the admin answers "not found" by a redirect to its index
+    assert admin.get(f"/admin/billing/bill/{bobs.pk}/change/").status_code == 302
