@@ -144,3 +144,22 @@ def test_bobs_bills_at_beta_are_not_found_at_alpha(alpha, beta, carol):
 def test_pages_need_a_login(alpha):
     assert alpha.get("/bills/").status_code == 302
     assert alpha.get("/bills/balance/").status_code == 302
+
+
+def test_the_demo_customers_see_their_bills(bob):
+    """`make run`'s billing history (billing_demo) is what bob sees under Bills."""
+    from django.core.management import call_command
+    call_command("generate_demo_readings", "--schema=beta", "--meters=3", "--months=5",
+                 stdout=io.StringIO())
+    call_command("billing_demo", "--schema=beta", stdout=io.StringIO())
+    html = bob.get("/bills/").content.decode()
+    assert html.count('data-testid="bill-row"') >= 4
+    assert "Overdue" in html and "Cancelled (replaced)" in html
+    with schema_context("beta"):
+        from billing.models import Bill
+        latest = (Bill.objects.filter(account__customer__reference="BETA-H-0001")
+                  .exclude(status="CANCELLED").order_by("-period_start").first())
+    page = bob.get(f"/bills/{latest.pk}/")
+    assert page.status_code == 200 and page.context["chart"]["total_kwh"] > 0
+    assert "Balance and payments" in html
+    assert "You owe" in bob.get("/bills/balance/").content.decode()
