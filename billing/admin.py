@@ -117,8 +117,12 @@ class BillingRunAdmin(ReadOnlyAdmin):
                 bill_run_enqueue(run=run)
                 messages.success(request, f"Run {run.pk} is queued for the workers.")
                 return redirect("admin:billing_billingrun_progress", run.pk)
-        return TemplateResponse(request, "billing/admin/run_start.html",
-                                _page(self, request, "Start a billing run", form=form))
+        return TemplateResponse(request, "billing/admin/form_page.html", _page(
+            self, request, "Start a billing run", form=form, form_id="run-start",
+            crumb="Start", submit_label="Start the run",
+            list_url=reverse("admin:billing_billingrun_changelist"),
+            note="The run is planned and billed by the Celery workers (the billing queue); "
+                 "its page shows the progress."))
 
     def progress_view(self, request, run_id: int):
         if not request.user.has_perm("billing.view_billingrun"):
@@ -280,8 +284,12 @@ class PaymentAdmin(ReadOnlyAdmin):
                         f"recorded before ({payment.amount}); nothing was added."))
                     return redirect(reverse("admin:billing_payment_changelist")
                                     + f"?account__id__exact={account.pk}")
-        return TemplateResponse(request, "billing/admin/payment_record.html",
-                                _page(self, request, "Record a payment", form=form))
+        return TemplateResponse(request, "billing/admin/form_page.html", _page(
+            self, request, "Record a payment", form=form, form_id="payment-record",
+            crumb="Record", submit_label="Record the payment",
+            list_url=reverse("admin:billing_payment_changelist"),
+            note="The payment settles the account's oldest open bills; what is left stays "
+                 "as credit."))
 
 
 @admin.register(DunningNotice)

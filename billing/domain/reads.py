@@ -29,6 +29,7 @@ from tariffs.domain.periods import Period
 from tariffs.domain.prepared import prepare_profile
 from tariffs.domain.profile import LoadProfile
 
+from .charts import bill_consumption_chart
 from .dunning import dunning_of_bill
 from .ledger import account_balance
 
@@ -244,8 +245,6 @@ def account_statement(*, account: Account, entries: int = 50, charges: int = 31)
 def bill_page(*, bill_id: int, account_ids, time_zone: str) -> dict:
     """A customer's bill page: the bill (issued or cancelled, never a draft), its detail
     and the consumption chart of its period; BillNotFound when not theirs."""
-    from .charts import bill_consumption_chart
-
     bill = access_bill_by_id(bill_id=bill_id, account_ids=account_ids)
     if bill.status == BillStatus.DRAFT:
         raise BillNotFound(f"No bill {bill_id}.")

@@ -158,3 +158,21 @@ def test_beta_bills_pdfs_ledger_and_payments_are_not_found_at_alpha(alpha, beta)
     # and at beta, with beta's token, they are there
     beta_token = bearer(beta, "beta", scope=BILLS)
     assert beta.get(f"/api/v1/bills/{bill.pk}/pdf/", **beta_token).status_code == 200
+
+
+def test_the_bills_list_costs_the_same_queries_for_any_number_of_bills(alpha, token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alpha.get("/api/v1/bills/", **token).status_code == 200
+        return len(captured)
+
+    with schema_context("alpha"):
+        billed_customer("API-Q1", months=((2026, 10),))
+    one = queries()
+    with schema_context("alpha"):
+        billed_customer("API-Q2", months=[(2026, m) for m in range(1, 10)])
+    assert alpha.get("/api/v1/bills/", **token).json()["count"] == 10
+    assert queries() == one
