@@ -1,12 +1,14 @@
 """Portal pages of billing (mounted at /bills/): a customer's bills, one bill with its
 lines and the consumption of its period, its PDF, and the balance and payments (with the
 daily charges of a prepay account). Read-only: each page reads through billing/domain."""
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from accounts.domain.access import CustomerNotVisible, customer_of_login
-from billing.domain.documents import bill_pdf
+from billing.domain.documents import bill_pdf, line_words
 from billing.domain.reads import (
     BillNotFound,
     access_bill_by_id,
@@ -42,6 +44,7 @@ def bills(request):
                               include_drafts=False)[:BILLS_SHOWN])
     for bill in bills:
         bill.status_words = STATUS_WORDS.get(bill.status, bill.status)
+        bill.last_day = bill.period_end - timedelta(days=1)
     return render(request, "billing/bills.html", {"bills": bills})
 
 
@@ -52,7 +55,11 @@ def bill(request, bill_id: int):
                          time_zone=request.tenant.time_zone)
     except BillNotFound:
         raise Http404("No such bill.") from None
-    page["status_words"] = STATUS_WORDS.get(page["bill"].status, page["bill"].status)
+    bill = page["bill"]
+    page["status_words"] = STATUS_WORDS.get(bill.status, bill.status)
+    page["last_day"] = bill.period_end - timedelta(days=1)
+    page["lines"] = [line_words(line=line, currency=bill.currency)
+                     for line in page["detail"]["lines"]]
     return render(request, "billing/bill.html", page)
 
 

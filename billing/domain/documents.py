@@ -5,6 +5,7 @@ the number, the period, the lines, the totals, the issue and due dates, and what
 paid. The built-in Helvetica covers Latin-1 only: characters outside it are replaced, and
 amounts carry the currency code (not a symbol)."""
 from datetime import date, timedelta
+from decimal import Decimal
 
 from fpdf import FPDF
 
@@ -12,6 +13,25 @@ from accounts.models import Premise
 from billing.models import Bill
 
 from .reads import bill_detail
+
+UNIT_WORDS = {"day": "days", "kWh": "kWh", "kW": "kW", "month": "months"}
+
+
+def line_words(*, line: dict, currency: str) -> dict:
+    """A line's quantity and price as a customer reads them: "31 days" at "0.50 GBP per
+    day", VAT "on 164.50 GBP" at "5%"."""
+    quantity, price = Decimal(line["quantity"]), Decimal(line["unit_price"])
+    if line["kind"] == "tax":
+        return {**line, "quantity_text": f"on {quantity:.2f} {currency}",
+                "price_text": f"{(price * 100).normalize():f}%"}
+    unit = line["unit"]
+    text = f"{price:.6f}".rstrip("0")
+    price_shown = text + "0" * max(0, 2 - len(text.split(".")[1]))  # at least 0.50
+    shown = f"{quantity.normalize():f}" if quantity == quantity.to_integral() else (
+        f"{quantity:.3f}".rstrip("0"))
+    return {**line, "quantity_text": f"{shown} {UNIT_WORDS.get(unit, unit)}",
+            "price_text": f"{price_shown} {currency} per {unit}" if unit
+            else f"{price_shown} {currency}"}
 
 
 def _text(value) -> str:
@@ -71,15 +91,14 @@ def bill_pdf(*, bill: Bill, retailer_name: str) -> bytes:
     pdf.ln(4)
 
     pdf.set_font("Helvetica", "B", 9)
-    with pdf.table(col_widths=(80, 30, 14, 30, 28),
-                   text_align=("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
+    with pdf.table(col_widths=(80, 34, 40, 28), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
                    first_row_as_headings=True) as table:
-        table.row(["What", "Quantity", "Unit", "Unit price", f"Amount ({currency})"])
+        table.row(["What", "Quantity", "Price", f"Amount ({currency})"])
         pdf.set_font("Helvetica", "", 9)
         for line in detail["lines"]:
-            table.row([_text(line["description"]), f"{float(line['quantity']):,.3f}",
-                       _text(line["unit"]), f"{float(line['unit_price']):.4f}",
-                       line["amount"]])
+            words = line_words(line=line, currency=currency)
+            table.row([_text(line["description"]), _text(words["quantity_text"]),
+                       _text(words["price_text"]), line["amount"]])
     pdf.ln(3)
     totals = [("Total before VAT", detail["total_exc_tax"]), ("VAT", detail["tax"]),
               ("Total", detail["total_inc_tax"]), ("Paid", detail["paid"]),

@@ -64,7 +64,11 @@ def test_a_bill_shows_its_lines_the_chart_of_its_period_and_a_pdf(alpha, carol):
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count('data-testid="bill-line"') == 3
-    assert "Standing charge" in html or "standing" in html.lower()
+    # plain words: days and prices per unit, VAT as a percentage of what it is on, the
+    # period's last day (not the exclusive end)
+    for words in ("31 days", "0.50 GBP per day", "745 kWh", "0.20 GBP per kWh",
+                  "on 164.50 GBP", "5%", "1 Oct 2026 to 31 Oct 2026"):
+        assert words in html, words
     spec = page.context["chart"]["spec"]
     embedded = re.search(r'<script id="bill-spec"[^>]*>(.*?)</script>', html).group(1)
     assert json.loads(embedded) == spec
