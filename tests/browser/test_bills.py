@@ -1,7 +1,6 @@
 """The portal's Bills pages in a real browser: the list, a bill with its lines and the
 chart of its period (axes and legend), the PDF download, and the phone layout."""
 import pytest
-from django.db import connection, transaction
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
@@ -11,10 +10,6 @@ pytestmark = pytest.mark.browser
 
 REFERENCE = "BROWSER-BILLS"
 USERNAME = "bills-browser"
-BILLING_TABLES = ("billing_billingrun, billing_runchunk, billing_runissue, billing_bill, "
-                  "billing_billline, billing_creditnote, billing_ledgerentry, billing_payment, "
-                  "billing_paymentallocation, billing_dunningnotice, billing_prepaycharge, "
-                  "billing_prepayalert, billing_documentcounter")
 
 
 @pytest.fixture(scope="module")
@@ -30,31 +25,8 @@ def billed(django_db_setup, django_db_blocker):
     yield in_thread(django_db_blocker, make)
 
     def clean():
-        from accounts.models import Customer
-        from accounts.users.models import User
-        from tariffs.models import Product
-
-        with schema_context("alpha"), transaction.atomic(), connection.cursor() as cursor:
-            # The ledger, issued bills and billed tariff versions refuse changes by trigger;
-            # a test's own rows are the exception (the test database's owner may).
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute(f"TRUNCATE {BILLING_TABLES} CASCADE")
-            customer = Customer.objects.get(reference=REFERENCE)
-            cursor.execute("DELETE FROM metering_reading WHERE meter_id IN (SELECT m.id FROM "
-                           "metering_meter m JOIN accounts_meterpoint p ON p.id = "
-                           "m.meter_point_id JOIN accounts_premise r ON r.id = p.premise_id "
-                           "WHERE r.customer_id = %s)", [customer.pk])
-            customer.contracts.all().delete()
-            customer.accounts.all().delete()
-            for premise in customer.premises.all():
-                for point in premise.meter_points.all():
-                    point.meters.all().delete()
-                    point.delete()
-            User.objects.filter(username=USERNAME).delete()
-            customer.delete()
-            for product in Product.objects.filter(code=f"{REFERENCE}-FLAT"):
-                product.versions.all().delete()
-                product.delete()
+        from tests.billing.doors import committed_customer_remove
+        committed_customer_remove("alpha", REFERENCE, USERNAME)
     in_thread(django_db_blocker, clean)
 
 
