@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from accounts.oauth_views import PartnerRevokeTokenView, PartnerTokenView
 from accounts.tariff_views import offered_tariffs
+from billing import api as billing_api
 from config.api_errors import api_not_found, bad_request
 from config.ops.bench_floor import bench_floor
 from config.ops.views import healthz
@@ -17,6 +18,12 @@ api_v1 = [
     path("customers/", accounts_api.CustomerList.as_view(), name="customer-list"),
     path("customers/<int:pk>/", accounts_api.CustomerDetail.as_view(), name="customer-detail"),
     path("contracts/", accounts_api.ContractListCreate.as_view(), name="contract-list"),
+    path("accounts/<int:pk>/ledger/", billing_api.AccountLedger.as_view(),
+         name="account-ledger"),
+    path("bills/", billing_api.BillList.as_view(), name="bill-list"),
+    path("bills/<int:pk>/", billing_api.BillDetail.as_view(), name="bill-detail"),
+    path("bills/<int:pk>/pdf/", billing_api.BillPdf.as_view(), name="bill-pdf"),
+    path("payments/", billing_api.PaymentCreate.as_view(), name="payment-create"),
     path("market/", include(("market.urls_api", "market"))),
     path("", include(("cooperatives.urls_api", "cooperatives"))),
     path("meters/", include(("metering.urls", "metering"))),
@@ -51,6 +58,7 @@ urlpatterns = [
     path("v1/", include(("api_compat.urls", "api-compat"))),
     path("account/api/", include(("api_compat.urls_portal", "api-compat-portal"))),
     path("consumption/", include(("metering.urls_portal", "metering-portal"))),
+    path("bills/", include(("billing.urls_portal", "billing-portal"))),
     path("api/<path:rest>", api_not_found),
     path("o/", include((oauth2, "oauth2_provider"))),
     path("healthz", healthz, name="healthz"),

@@ -32,8 +32,10 @@ SALES_STAFF_PERMISSIONS = {
                  "ingestreport": ("view", "add"), "readingedit": ("view",)},
     "market_alerts": {"pricealert": (*_EDIT, "delete"), "alertnotice": ("view",)},
     # Bills, runs, the ledger and payments: looked at; written only through billing's
-    # domain (runs, payments, corrections), never edited in the admin.
-    "billing": {"*": ("view",)},
+    # domain (runs, payments, corrections), never edited in the admin. Sales staff record
+    # a payment a customer made (payment_record); starting runs (add_billingrun) and
+    # issuing drafts (change_bill) are the administrators'.
+    "billing": {"*": ("view",), "payment": ("view", "add")},
     # To link a customer's portal login on the customer page (the login chooser).
     "users": {"user": ("view",)},
 }

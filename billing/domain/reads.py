@@ -7,6 +7,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from accounts.models import Account, Contract
+from accounts.models import Payment as PaymentKind
 from billing.models import (
     Bill,
     BillingRun,
@@ -15,6 +17,7 @@ from billing.models import (
     CreditNote,
     LedgerEntry,
     Payment,
+    PrepayAlert,
     PrepayCharge,
 )
 from core.errors import GridlineError
@@ -26,6 +29,7 @@ from tariffs.domain.periods import Period
 from tariffs.domain.prepared import prepare_profile
 from tariffs.domain.profile import LoadProfile
 
+from .charts import bill_consumption_chart
 from .dunning import dunning_of_bill
 from .ledger import account_balance
 
@@ -179,3 +183,70 @@ def prepay_charges_of_account(*, account_id: int):
 
 def runs_recent(*, limit: int = 50):
     return BillingRun.objects.order_by("-created_at", "-pk")[:limit]
+
+
+class BillingAccountNotFound(GridlineError):
+    code = "not_found"
+    status = 404
+
+
+def access_account_by_id(*, account_id: int, customer_ids=None) -> Account:
+    """The account with this id in the current retailer (and of one of `customer_ids`,
+    e.g. a portal login's customer), or BillingAccountNotFound."""
+    accounts = Account.objects.select_related("customer")
+    if customer_ids is not None:
+        accounts = accounts.filter(customer_id__in=list(customer_ids))
+    account = accounts.filter(pk=account_id).first()
+    if account is None:
+        raise BillingAccountNotFound(f"No account {account_id}.")
+    return account
+
+
+def bills_listed(*, account_ids=None, account_id: int | None = None,
+                 period: DateRange | None = None, status: str | None = None,
+                 include_drafts: bool = True):
+    """Bills newest period first, with their account (a queryset: the caller pages it).
+    `account_ids`: only these (a portal customer's); `period`: bills that overlap it."""
+    bills = Bill.objects.select_related("account")
+    if account_ids is not None:
+        bills = bills.filter(account_id__in=list(account_ids))
+    if account_id is not None:
+        bills = bills.filter(account_id=account_id)
+    if period is not None:
+        bills = bills.filter(period_start__lt=period.end, period_end__gt=period.start)
+    if status is not None:
+        bills = bills.filter(status=status)
+    if not include_drafts:
+        bills = bills.exclude(status=BillStatus.DRAFT)
+    return bills.order_by("-period_start", "-pk")
+
+
+def account_statement(*, account: Account, entries: int = 50, charges: int = 31) -> dict:
+    """What a customer sees of an account's money: the balance (negative is credit), the
+    last ledger entries (newest first), payments, and for a prepay account its daily
+    charges and whether its credit is low. Constant queries."""
+    prepay = Contract.objects.filter(account=account, payment=PaymentKind.PREPAY).exists()
+    recent = list(LedgerEntry.objects.filter(account=account).order_by("-pk")[:entries])
+    balance = account_balance(account_id=account.pk)
+    return {
+        "account": account, "balance": balance, "owed": max(balance, Decimal(0)),
+        "credit": max(-balance, Decimal(0)),
+        "entries": recent,
+        "payments": list(payments_of_account(account_id=account.pk)[:entries]),
+        "prepay": prepay,
+        "prepay_charges": (list(prepay_charges_of_account(account_id=account.pk)[:charges])
+                           if prepay else []),
+        "low_balance_alert": (PrepayAlert.objects.filter(account=account,
+                                                         cleared_at__isnull=True)
+                              .order_by("-raised_on").first() if prepay else None),
+    }
+
+
+def bill_page(*, bill_id: int, account_ids, time_zone: str) -> dict:
+    """A customer's bill page: the bill (issued or cancelled, never a draft), its detail
+    and the consumption chart of its period; BillNotFound when not theirs."""
+    bill = access_bill_by_id(bill_id=bill_id, account_ids=account_ids)
+    if bill.status == BillStatus.DRAFT:
+        raise BillNotFound(f"No bill {bill_id}.")
+    return {"bill": bill, "detail": bill_detail(bill=bill),
+            "chart": bill_consumption_chart(bill=bill, time_zone=time_zone)}

@@ -353,6 +353,8 @@ OAUTH2_PROVIDER = {
         "readings:write": "Send interval readings of meters",
         "cooperatives:read": "Read cooperatives, generators' production and members' "
                              "allocations",
+        "bills:read": "Read bills (with their lines and PDFs) and accounts' ledgers",
+        "payments:write": "Record payments received for accounts",
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,

@@ -18,7 +18,8 @@ def test_the_security_scheme_is_client_credentials_with_every_scope(schema):
     flow = scheme["flows"]["clientCredentials"]
     assert flow["tokenUrl"] == "/o/token/"
     assert set(flow["scopes"]) == {"customers:read", "contracts:read", "contracts:write",
-                                   "readings:read", "readings:write", "cooperatives:read"}
+                                   "readings:read", "readings:write", "cooperatives:read",
+                                   "bills:read", "payments:write"}
     consumption = schema["paths"]["/api/v1/meters/{serial}/consumption/"]["get"]
     assert consumption["security"] == [{"partner_oauth2": ["readings:read"]}]
 
@@ -56,3 +57,18 @@ def test_no_generated_enum_names(schema):
     names = list(schema["components"]["schemas"])
     assert "CustomerKindEnum" in names
     assert not [name for name in names if re.search(r"\d+Enum$", name)]
+
+
+def test_the_billing_endpoints_are_described_with_their_scopes(schema):
+    paths = schema["paths"]
+    bills = paths["/api/v1/bills/"]["get"]
+    assert bills["security"] == [{"partner_oauth2": ["bills:read"]}]
+    assert {"account", "period", "status", "page"} <= {p["name"] for p in bills["parameters"]}
+    pdf = paths["/api/v1/bills/{id}/pdf/"]["get"]["responses"]
+    assert "application/pdf" in pdf["200"]["content"] and "404" in pdf
+    assert "lines" in schema["components"]["schemas"]["BillDetailOut"]["properties"]
+    ledger = paths["/api/v1/accounts/{id}/ledger/"]["get"]
+    assert ledger["security"] == [{"partner_oauth2": ["bills:read"]}]
+    payments = paths["/api/v1/payments/"]["post"]
+    assert payments["security"] == [{"partner_oauth2": ["payments:write"]}]
+    assert {"200", "201", "400", "404", "413"} <= set(payments["responses"])

@@ -12,11 +12,13 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 
 from accounts.models import AuditEvent, Consent, Contract
+from billing.models import LedgerEntry, Payment
 from metering.models import IdempotentResponse, IngestReport, Reading
 from tests.accounts.test_api import bearer
 from tests.metering.conftest import NOW, csv_lines, ingest_csv, meter_create
 
-ALL_SCOPES = "customers:read contracts:read contracts:write readings:read readings:write"
+ALL_SCOPES = ("customers:read contracts:read contracts:write readings:read readings:write "
+              "bills:read payments:write")
 DAY = "period_from=2026-03-01T00:00:00Z&period_to=2026-03-02T00:00:00Z"
 CONSUMPTION = "/api/v1/meters/ALPHA-M-0001/consumption/"
 READINGS = "/api/v1/meters/ALPHA-M-0001/readings/"
@@ -29,6 +31,11 @@ def reading(kwh="0.5", start="2026-03-03T00:00:00Z"):
 def quote(**changes):
     return {"interval_minutes": 30, "start": "2026-01-01T00:00:00Z", "import_kwh": [1, 1],
             **changes}
+
+
+def payment(**changes):
+    return {"account": 1, "amount": "10.00", "method": "CARD", "external_reference": "R-1",
+            "received_at": "2026-11-21T09:00:00Z", **changes}
 
 
 CASES = {
@@ -63,6 +70,23 @@ CASES = {
                            quote(start="9999-12-31T00:00:00Z"), 400),
     "quote in year 1000": ("POST", "/api/v1/quotes/",
                            quote(start="1000-01-01T00:00:00Z"), 400),
+    # billing: filters, paths and payments
+    "period=2026-13 on bills": ("GET", "/api/v1/bills/?period=2026-13", None, 400),
+    "period= on bills": ("GET", "/api/v1/bills/?period=", None, 400),
+    "period with NUL on bills": ("GET", "/api/v1/bills/?period=2026%00-01", None, 400),
+    "status=LOST on bills": ("GET", "/api/v1/bills/?status=LOST", None, 400),
+    "account=abc on bills": ("GET", "/api/v1/bills/?account=abc", None, 400),
+    "a bill id past bigint": ("GET", f"/api/v1/bills/{2**70}/", None, 404),
+    "a ledger id past bigint": ("GET", f"/api/v1/accounts/{2**70}/ledger/", None, 404),
+    "payment of 1e20": ("POST", "/api/v1/payments/", payment(amount="1e20"), 400),
+    "payment of NaN": ("POST", "/api/v1/payments/", payment(amount="NaN"), 400),
+    "payment reference with NUL": ("POST", "/api/v1/payments/",
+                                   payment(external_reference="A\x00B"), 400),
+    "payment reference of spaces": ("POST", "/api/v1/payments/",
+                                    payment(external_reference="   "), 400),
+    "payment received +16:00": ("POST", "/api/v1/payments/",
+                                payment(received_at="2026-11-21T09:00:00+16:00"), 400),
+    "payment account past bigint": ("POST", "/api/v1/payments/", payment(account=2**70), 400),
     # a body over the upload limit
     "6 MB body": ("POST", READINGS, json.dumps(
         {"readings": [{"interval_start": "2026-03-03T00:00:00Z", "kwh": "0.5"}] * 100_000}),
@@ -87,7 +111,8 @@ def _partner(alpha):
 
 def table_counts() -> dict:
     return {model.__name__: model.objects.count()
-            for model in (Reading, IngestReport, IdempotentResponse, AuditEvent, Contract)}
+            for model in (Reading, IngestReport, IdempotentResponse, AuditEvent, Contract,
+                          Payment, LedgerEntry)}
 
 
 @pytest.mark.parametrize("case", CASES)
