@@ -10,8 +10,9 @@ from tests.billing.world import LONDON, NOW, TODAY, flat, household, month, prod
 
 APRIL = month(2026, 4)
 # contracts (3), versions in force (1), their definitions (7: a version not yet billed is
-# not memoised), the meters' profiles (1 COPY)
-PRICE_QUERIES = 12
+# not memoised), the meters' profiles (1 COPY), and whether any of the customers holds
+# cooperative shares or coefficients (2: the generation source, billing/domain/generation.py)
+PRICE_QUERIES = 14
 
 
 def _accounts(prefix: str, count: int, version) -> list[int]:

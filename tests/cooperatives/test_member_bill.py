@@ -25,6 +25,7 @@ from billing.models import Bill
 from cooperatives.models import Allocation
 from cooperatives.services.billing_seam import detail_unpack
 from cooperatives.services.period import cooperative_period_allocate
+from metering.domain.rollups import rollups_refresh
 from metering.models import ReadingEdit
 from tests.billing.conftest import bill_now
 from tests.billing.test_hand_worked_bills import economy7, lines
@@ -111,6 +112,8 @@ def test_a_correction_returns_the_allocation_and_the_replacement_allocates_again
     with connection.cursor() as cursor:
         cursor.execute("UPDATE metering_reading SET kwh = 0.2 WHERE meter_id = %s AND "
                        "interval_start = %s", [meter.pk, at])
+        # As ingest's last step does: the day's rollup (and its packed readings) follows.
+        rollups_refresh(cursor, meter_ids=[meter.pk], lo=at, hi=at, tz=LONDON)
     ReadingEdit.objects.create(meter=meter, interval_start=at, old_kwh=1,
                                old_quality="ESTIMATED", new_kwh=Decimal("0.2"),
                                new_quality="ACTUAL", edited_at=NOW + timedelta(hours=1))
