@@ -1,0 +1,628 @@
+"""The nightly insights job of one retailer: start, plan (customer chunks), compute each
+chunk, finish (neighbours and segments, which need every customer). The Celery tasks
+(insights/tasks.py) and the demo call these; each makes its writes atomically.
+
+A chunk computes, per customer, from its daily rollups, its region's temperatures and its
+last year of half-hourly readings (constant queries per chunk, insights/loading.py):
+the CalTRACK 2.0 baseline (or why there is none), the weather-normalised trend and this
+month against last year, where the energy goes, the best tariff (the last 12 months
+shadow-billed under every eligible product with the billing engine's batch door), the
+evening load shift on a dynamic tariff, the bill forecast and high-bill alert, and the
+ranked recommendations. Idempotent per (run, customer): a result written once is kept, a
+chunk run again skips it.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from core.errors import GridlineError
+from core.money import ZERO, money_round
+from core.ranges import DateRange, local_days
+from insights.domain.baseline import baseline_fit
+from insights.domain.breakdown import energy_breakdown, opening_hours_split
+from insights.domain.forecast import bill_forecast, high_bill_alert
+from insights.domain.load_shift import load_shift
+from insights.domain.neighbours import neighbour_comparisons
+from insights.domain.recommendations import (
+    base_load_recommendation,
+    cooling_recommendation,
+    heating_recommendation,
+    load_shift_recommendation,
+    rank_recommendations,
+    tariff_switch_recommendation,
+)
+from insights.domain.segments import customer_segments, typical_day
+from insights.domain.sufficiency import InsufficientData
+from insights.domain.weather import normal_temperatures, period_comparison
+from insights.loading import (
+    customers_load,
+    daily_rollups_load,
+    daily_temperatures_load,
+    intervals_in_day,
+    monthly_kwh_load,
+)
+from insights.models import (
+    CustomerInsight,
+    HighBillAlert,
+    InsightsRun,
+    Recommendation,
+    RunStatus,
+    Segment,
+)
+from market.domain.series import price_series_load, prices_on_grid
+from metering.domain.profiles import interval_profiles_load
+from tariffs.domain.batch import price_profiles
+from tariffs.domain.bulk import tariff_definitions_for
+from tariffs.domain.lines import LineKind
+from tariffs.domain.offers import versions_in_force
+from tariffs.domain.periods import billing_periods
+from tariffs.models import Product
+
+logger = logging.getLogger(__name__)
+
+HISTORY_DAYS = 400  # a 365-day baseline and the same month last year
+CHUNK_CUSTOMERS = 500
+SEGMENTS = 4
+ALERT_PERCENTAGE = Decimal(20)  # over last year's same period
+BASE_LOAD_PERCENTILE = 20  # "efficient" base load: what the best 20% run
+
+
+class RunAlreadyActive(GridlineError):
+    code = "insights_run_active"
+
+
+class UnableToRunInsights(GridlineError):
+    code = "insights_run_invalid"
+
+
+def run_start(*, on: date, now: datetime) -> InsightsRun:
+    try:
+        with transaction.atomic():
+            return InsightsRun.objects.create(on_date=on, started_at=now)
+    except IntegrityError:
+        running = InsightsRun.objects.filter(status=RunStatus.RUNNING).order_by("pk").first()
+        raise RunAlreadyActive(
+            f"Insights run {running.pk if running else '?'} is still running.") from None
+
+
+def run_plan(*, run_id: int, chunk_customers: int = CHUNK_CUSTOMERS) -> list[list[int]]:
+    """The run's customers (those with an import meter) in chunks, by id."""
+    from metering.models import Meter
+    ids = sorted(set(Meter.objects.filter(direction="IMPORT", removed_at__isnull=True)
+                     .values_list("meter_point__premise__customer_id", flat=True)))
+    chunks = [ids[i:i + chunk_customers] for i in range(0, len(ids), chunk_customers)]
+    InsightsRun.objects.filter(pk=run_id).update(chunks=len(chunks))
+    return chunks
+
+
+@dataclass(frozen=True)
+class ChunkContext:
+    on: date
+    time_zone: str
+    currency: str
+    now: datetime
+
+
+def run_chunk_compute(*, run_id: int, customer_ids: list[int], time_zone: str,
+                      currency: str, now: datetime) -> dict:
+    """Compute and store the results of these customers that the run has not got yet."""
+    run = InsightsRun.objects.get(pk=run_id)
+    done = set(CustomerInsight.objects.filter(run_id=run_id, customer_id__in=customer_ids)
+               .values_list("customer_id", flat=True))
+    todo = [pk for pk in customer_ids if pk not in done]
+    if not todo:
+        return {"customers": 0, "skipped": len(done)}
+    context = ChunkContext(on=run.on_date, time_zone=time_zone, currency=currency, now=now)
+    results, recommendations, alerts = chunk_results(customer_ids=todo, context=context)
+    with transaction.atomic():
+        CustomerInsight.objects.bulk_create(
+            [CustomerInsight(run_id=run_id, computed_at=now, **result) for result in results],
+            ignore_conflicts=True)
+        Recommendation.objects.bulk_create(
+            [Recommendation(run_id=run_id, currency=currency, **row)
+             for row in recommendations], ignore_conflicts=True)
+        HighBillAlert.objects.bulk_create(
+            [HighBillAlert(run_id=run_id, currency=currency, created_at=now, **row)
+             for row in alerts], ignore_conflicts=True)
+    return {"customers": len(results), "skipped": len(done)}
+
+
+def chunk_results(*, customer_ids: list[int], context: ChunkContext):
+    """(results, recommendations, alerts) as field dicts: the pure part of a chunk after
+    its loads (constant queries for the chunk)."""
+    tz = ZoneInfo(context.time_zone)
+    on = context.on
+    customers = customers_load(customer_ids=customer_ids)
+    history = DateRange(on - timedelta(days=HISTORY_DAYS), on)
+    year = DateRange(on - timedelta(days=365), on)
+    month = DateRange(on.replace(day=1), _next_month(on))
+    meters = [m for row in customers.values() for m in row.meter_ids]
+    rollups = daily_rollups_load(meter_ids=meters, days=history)
+    temperatures = daily_temperatures_load(
+        regions={row.region for row in customers.values()},
+        period=local_days(DateRange(history.start, month.end), context.time_zone), tz=tz)
+    half_hourly = [m for row in customers.values() for m in row.meter_ids
+                   if row.interval_minutes[m] == 30]
+    year_instants = local_days(year, context.time_zone)
+    profiles = interval_profiles_load(meter_ids=half_hourly, period=year_instants,
+                                      interval_minutes=30)
+    pricing = _TariffPricing.load(customers=customers, profiles=profiles, on=on,
+                                  year_instants=year_instants, time_zone=context.time_zone)
+    dates = pd.date_range(history.start, history.end, freq="D", inclusive="left")
+    in_day_30 = intervals_in_day(days=history, tz=tz, minutes=30)
+    base_targets = _base_load_targets(customers=customers, profiles=profiles, tz=tz)
+    results, recommendations, alerts = [], [], []
+    for row in customers.values():
+        result, recs, alert = _customer(
+            row=row, context=context, tz=tz, year=year, month=month, dates=dates,
+            rollups=rollups, in_day_30=in_day_30, temperature=temperatures.get(row.region),
+            profiles=profiles, pricing=pricing, base_target=base_targets.get(row.kind))
+        results.append(result)
+        recommendations += recs
+        if alert:
+            alerts.append(alert)
+    return results, recommendations, alerts
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _daily_usage(row, rollups, in_day_30) -> np.ndarray:
+    """kWh per local day (NaN = missing) of all the customer's meters: a day counts when
+    each meter has more than half its intervals (CalTRACK's day rule)."""
+    total = np.zeros(rollups.kwh.shape[1])
+    for meter in row.meter_ids:
+        r = rollups.rows([meter])[0]
+        in_day = in_day_30 * 30 // row.interval_minutes[meter]
+        present = rollups.intervals[r]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = total + np.where(2 * present > in_day,
+                                     rollups.kwh[r] * in_day / np.maximum(present, 1), np.nan)
+    return total if row.meter_ids else np.full(rollups.kwh.shape[1], np.nan)
+
+
+def _readings(row, profiles) -> pd.Series | None:
+    """The customer's half-hourly kWh (its meters summed; an interval counts only when
+    every meter has it), by UTC interval start."""
+    rows = [profiles.row(m) for m in row.meter_ids if m in set(profiles.meter_ids.tolist())]
+    if not rows:
+        return None
+    kwh = profiles.kwh[rows].sum(axis=0)  # NaN where any meter lacks the interval
+    present = ~np.isnan(kwh)
+    if not present.any():
+        return None
+    index = pd.DatetimeIndex(profiles.starts[present].astype("datetime64[ns]"), tz="UTC")
+    return pd.Series(kwh[present], index=index)
+
+
+def _base_load_targets(*, customers, profiles, tz) -> dict:
+    """Per customer kind, the base load the most efficient 20% of this chunk's customers
+    run (kW): the target of the base-load recommendation."""
+    loads = {}
+    for row in customers.values():
+        readings = _readings(row, profiles)
+        if readings is None:
+            continue
+        try:
+            from insights.domain.breakdown import base_load_kw
+            loads.setdefault(row.kind, []).append(
+                base_load_kw(readings=readings, tz=tz, interval_hours=0.5))
+        except GridlineError:
+            continue
+    return {kind: float(np.percentile(values, BASE_LOAD_PERCENTILE))
+            for kind, values in loads.items() if len(values) >= 5}
+
+
+class _TariffPricing:
+    """Every eligible product's shadow bill of the last 12 months for each meter, through
+    the billing engine's batch door (one `price_profiles` per product and chunk)."""
+
+    def __init__(self, *, codes, costs, refused, lines, kinds):
+        self.codes, self.costs, self.refused, self.lines, self.kinds = (
+            codes, costs, refused, lines, kinds)
+
+    @classmethod
+    def load(cls, *, customers, profiles, on, year_instants, time_zone):
+        products = list(Product.objects.order_by("code"))
+        versions = versions_in_force(products=products, on=on)
+        ordered = sorted(versions.values(), key=lambda v: v.product.code)
+        definitions = tariff_definitions_for(versions=ordered)
+        tariffs = {v.product.code: definitions[v.pk] for v in ordered}
+        kinds = {v.product.code: set(v.product.customer_kinds) for v in ordered}
+        instruments = {rate.instrument for t in tariffs.values() for rate in t.spot_rates}
+        # hourly day-ahead prices apply to each half-hour inside the hour, as in billing
+        spot = (prices_on_grid(series=price_series_load(instrument_codes=instruments,
+                                                        period=year_instants),
+                               step_minutes=30) if instruments else None)
+        costs, refused, lines = {}, {}, {}
+        if len(profiles.meter_ids):
+            kwh = np.nan_to_num(profiles.kwh)
+            for code, tariff in tariffs.items():
+                periods = billing_periods(start=year_instants.start, end=year_instants.end,
+                                          time_zone=tariff.time_zone, by="month")
+                try:
+                    priced = price_profiles(
+                        tariff=tariff, interval_starts=profiles.starts, import_kwh=kwh,
+                        export_kwh=None, interval=profiles.interval, periods=periods,
+                        spot_prices=spot)
+                except GridlineError as exc:
+                    refused[code] = exc.detail
+                    continue
+                for meter, breakdowns in zip(profiles.meter_ids.tolist(), priced, strict=True):
+                    costs[(code, meter)] = sum((b.total_after_tax for b in breakdowns), ZERO)
+                    lines[(code, meter)] = breakdowns
+        pricing = cls(codes=list(tariffs), costs=costs, refused=refused, lines=lines,
+                      kinds=kinds)
+        pricing.tariffs, pricing.spot = tariffs, spot
+        return pricing
+
+    def customer_costs(self, row) -> dict[str, Decimal]:
+        """Product -> the customer's year under it (all meters), eligible products only."""
+        out = {}
+        for code in self.codes:
+            if row.kind not in self.kinds[code]:
+                continue
+            parts = [self.costs.get((code, m)) for m in row.meter_ids]
+            if parts and all(p is not None for p in parts):
+                out[code] = sum(parts, ZERO)
+        return out
+
+    def unit_price(self, row, code) -> Decimal | None:
+        """The customer's average energy price under `code` (energy and spot lines / kWh)."""
+        amount, kwh = ZERO, ZERO
+        for m in row.meter_ids:
+            for breakdown in self.lines.get((code, m), ()):
+                for line in breakdown.lines:
+                    if line.kind in (LineKind.ENERGY, LineKind.SPOT):
+                        amount += line.amount
+                        kwh += line.quantity
+        return (amount / kwh).quantize(Decimal("0.0001")) if kwh else None
+
+
+def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, temperature,
+              profiles, pricing, base_target):
+    on = context.on
+    report: dict = {"kind": row.kind, "region": row.region}
+    usage = pd.Series(_daily_usage(row, rollups, in_day_30), index=dates)
+    temps = temperature if temperature is not None else pd.Series(
+        [], index=pd.DatetimeIndex([]), dtype=float)
+    daily = pd.DataFrame({"kwh": usage,
+                          "temperature": temps.reindex(dates).to_numpy(dtype=float)},
+                         index=dates)
+    fit = baseline_fit(daily=daily, period=year)
+    model = fit.model if fit.sufficient else None
+    result = {"customer_id": row.id, "baseline_days": fit.days}
+    if model is None:
+        result["insufficient_reason"] = "; ".join(fit.insufficient) or "no baseline model"
+        report["baseline"] = {"insufficient": result["insufficient_reason"]}
+    else:
+        result.update(model_kind=model.kind, intercept_kwh_per_day=model.intercept_kwh_per_day,
+                      beta_hdd=model.beta_hdd, beta_cdd=model.beta_cdd,
+                      heating_balance_point=model.heating_balance_point,
+                      cooling_balance_point=model.cooling_balance_point,
+                      r_squared_adj=model.r_squared_adj)
+        report["baseline"] = {"kind": model.kind, "days": fit.days,
+                              "observed_kwh": round(fit.observed_kwh, 3),
+                              "r_squared_adj": round(model.r_squared_adj, 6)}
+    normals = (normal_temperatures(daily_temperature=temps, period=DateRange(
+        on - timedelta(days=365), _next_month(on))) if temperature is not None else None)
+    report["trend"] = _trend(daily=daily, model=model, normals=normals, on=on)
+    readings = _readings(row, profiles)
+    breakdown = None
+    if readings is not None:
+        try:
+            breakdown = energy_breakdown(readings=readings, tz=tz, interval_hours=0.5,
+                                         model=model, daily_temperature=temps)
+            report["breakdown"] = {k: (round(v, 3) if isinstance(v, float) else v)
+                                   for k, v in breakdown.__dict__.items()}
+        except GridlineError as exc:
+            report["breakdown"] = {"unavailable": exc.detail}
+        if row.kind == "ENTERPRISE":
+            split = opening_hours_split(readings=readings, tz=tz)
+            report["opening_hours"] = {k: (round(v, 3) if isinstance(v, float) else v)
+                                       for k, v in split.__dict__.items()}
+        report["typical_day"] = [None if np.isnan(v) else round(float(v), 4) for v in
+                                 typical_day(readings=readings, tz=tz, interval_minutes=30)]
+    costs = pricing.customer_costs(row)
+    current = row.product_code
+    candidates = []
+    unit_price = pricing.unit_price(row, current) if current else None
+    if costs:
+        best = min(sorted(costs), key=lambda code: costs[code])
+        report["tariffs"] = {
+            "current": current, "best": best, "days": 365,
+            "options": [{"product": code, "total_inc_tax": str(costs[code])}
+                        for code in sorted(costs, key=lambda code: (costs[code], code))],
+            "not_priceable": pricing.refused,
+        }
+        if current in costs:
+            candidates.append(tariff_switch_recommendation(
+                current_product=current, current_cost=costs[current], best_product=best,
+                best_cost=costs[best], days=365))
+    shift = _load_shift(row=row, readings=readings, pricing=pricing, tz=tz,
+                        breakdown=breakdown)
+    if shift is not None:
+        report["load_shift"] = {"days": shift.days, "kwh_moved": round(shift.kwh_moved, 3),
+                                "cost_before": str(shift.cost_before),
+                                "cost_after": str(shift.cost_after),
+                                "usual_window_start": (shift.usual_window_start.isoformat(
+                                    timespec="minutes") if shift.usual_window_start else None)}
+        candidates.append(load_shift_recommendation(shift=shift))
+    if unit_price:
+        if breakdown is not None and base_target is not None:
+            candidates.append(base_load_recommendation(
+                base_load_kw=breakdown.base_load_kw, target_base_load_kw=base_target,
+                unit_price=unit_price))
+        if model is not None and normals is not None:
+            year_normals = normals.iloc[:365].to_numpy()
+            if not np.isnan(year_normals).any():
+                candidates.append(heating_recommendation(
+                    model=model, normal_temperature=year_normals, unit_price=unit_price))
+                candidates.append(cooling_recommendation(
+                    model=model, normal_temperature=year_normals, unit_price=unit_price))
+    alert = None
+    if model is not None and current in costs:
+        report["forecast"], alert = _forecast(
+            row=row, model=model, daily=daily, temps=temps, normals=normals, month=month,
+            on=on, year_cost=costs[current], year_kwh=usage.iloc[-365:].sum())
+    elif model is None:
+        report["forecast"] = {"unavailable": "no baseline: " + result["insufficient_reason"]}
+    ranked = rank_recommendations(candidates=candidates)
+    recs = [{"customer_id": row.id, "rank": rank, "kind": str(rec.kind),
+             "kwh_per_year": Decimal(repr(round(rec.kwh_per_year, 3))),
+             "money_per_year": rec.money_per_year, "figures": _plain(rec.figures)}
+            for rank, rec in enumerate(ranked, start=1)]
+    result["report"] = _plain(report)
+    return result, recs, alert
+
+
+def _trend(*, daily, model, normals, on) -> dict:
+    """The last 12 whole months: observed kWh and, with a baseline, weather-normalised kWh
+    (observed - model at that weather + model at normal weather, over days with both);
+    and the last whole month against the same month last year."""
+    months = []
+    first = on.replace(day=1)
+    for back in range(12, 0, -1):
+        start = _months_back(first, back)
+        period = DateRange(start, _next_month(start))
+        days = daily.loc[pd.Timestamp(period.start):pd.Timestamp(period.end) - pd.Timedelta(
+            days=1)]
+        entry = {"month": start.isoformat(), "observed_kwh": None, "normalised_kwh": None}
+        if days["kwh"].notna().sum() >= 0.9 * period.days:
+            entry["observed_kwh"] = round(float(days["kwh"].sum(skipna=True)), 3)
+            if model is not None and normals is not None:
+                both = days.dropna()
+                normal = normals.reindex(both.index)
+                if len(both) and not normal.isna().any():
+                    entry["normalised_kwh"] = round(float(
+                        days["kwh"].sum(skipna=True) - model.predict(
+                            both["temperature"].to_numpy()).sum()
+                        + model.predict(normal.to_numpy()).sum()), 3)
+        months.append(entry)
+    out = {"months": months}
+    if model is not None:
+        last = DateRange(_months_back(first, 1), first)
+        try:
+            comparison = period_comparison(model=model, daily=daily, period=last)
+            out["last_month"] = {
+                "month": last.start.isoformat(), "change_kwh": round(comparison.change_kwh, 3),
+                "weather_kwh": round(comparison.weather_kwh, 3),
+                "other_kwh": round(comparison.other_kwh, 3)}
+        except InsufficientData as exc:
+            out["last_month"] = {"unavailable": exc.detail}
+    return out
+
+
+def _months_back(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _load_shift(*, row, readings, pricing, tz, breakdown):
+    """Only on a dynamic (spot) tariff: its per-interval energy price from the market."""
+    tariff = pricing.tariffs.get(row.product_code) if row.product_code else None
+    if tariff is None or not tariff.spot_rates or readings is None or breakdown is None:
+        return None
+    rate = tariff.spot_rates[0]
+    market = (pricing.spot or {}).get(rate.instrument)
+    if market is None or market.empty:
+        return None
+    price = market.to_numpy() * float(rate.multiplier) + float(rate.adder)
+    if rate.floor is not None:
+        price = np.maximum(price, float(rate.floor))
+    if rate.cap is not None:
+        price = np.minimum(price, float(rate.cap))
+    per_interval = pd.Series(price, index=market.index)  # already on the half-hour grid
+    try:
+        return load_shift(readings=readings, prices=per_interval, tz=tz, interval_minutes=30,
+                          base_load_kw=breakdown.base_load_kw)
+    except GridlineError:
+        return None
+
+
+def _forecast(*, row, model, daily, temps, normals, month, on, year_cost, year_kwh):
+    """This month's bill: measured days + the model at the actual temperature for past
+    days and the normal one for days to come, priced at the customer's average price of
+    the last 12 months under their tariff (all charges and tax per kWh)."""
+    known = temps.reindex(pd.date_range(month.start, month.end, inclusive="left"))
+    future = known.index >= pd.Timestamp(on)
+    filled = known.where(~future, normals.reindex(known.index) if normals is not None
+                         else np.nan)
+    try:
+        forecast = bill_forecast(model=model, period=month, on=on,
+                                 daily_usage=daily["kwh"].dropna(),
+                                 daily_temperature=filled)
+    except InsufficientData as exc:
+        return {"unavailable": exc.detail}, None
+    if not year_kwh:
+        return {"unavailable": "no consumption in the last 12 months to price with"}, None
+    average = Decimal(year_cost) / Decimal(repr(float(year_kwh)))
+    amount = money_round(Decimal(repr(forecast.total_kwh)) * average)
+    last_year = DateRange(month.start.replace(year=month.start.year - 1),
+                          month.end.replace(year=month.end.year - 1))
+    earlier = daily["kwh"].loc[pd.Timestamp(last_year.start):pd.Timestamp(
+        last_year.end) - pd.Timedelta(days=1)]
+    last_amount = (money_round(Decimal(repr(float(earlier.sum()))) * average)
+                   if len(earlier) == last_year.days and earlier.notna().all() else None)
+    figures = {"period_start": month.start.isoformat(), "period_end": month.end.isoformat(),
+               "measured_days": forecast.measured_days,
+               "measured_kwh": round(forecast.measured_kwh, 3),
+               "predicted_days": forecast.predicted_days,
+               "predicted_kwh": round(forecast.predicted_kwh, 3),
+               "amount": str(amount), "average_price": str(average.quantize(
+                   Decimal("0.0001"))), "last_year_amount": (
+                   str(last_amount) if last_amount is not None else None)}
+    already = HighBillAlert.objects.filter(customer_id=row.id,
+                                           period_start_date=month.start).exists()
+    decision = high_bill_alert(forecast_amount=amount, last_year_amount=last_amount,
+                               percentage=ALERT_PERCENTAGE if last_amount else None,
+                               already_alerted=already)
+    figures["alert"] = {"send": decision.send, "reason": decision.reason}
+    alert = ({"customer_id": row.id, "period_start_date": month.start,
+              "period_end_date": month.end, "forecast_amount": amount,
+              "reason": decision.reason} if decision.send else None)
+    return figures, alert
+
+
+def _plain(value):
+    """JSON-ready: Decimals as strings, numpy numbers as Python numbers, NaN as None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def run_finish(*, run_id: int, time_zone: str, now: datetime) -> InsightsRun:
+    """Neighbours and segments over every customer of the run, then the counts; DONE."""
+    run = InsightsRun.objects.get(pk=run_id)
+    results = {r.customer_id: r for r in CustomerInsight.objects.filter(run_id=run_id)
+               .only("id", "customer_id", "report", "segment")}
+    _neighbours(results=results, on=run.on_date, time_zone=time_zone)
+    _segments(run=run, results=results)
+    with transaction.atomic():
+        CustomerInsight.objects.bulk_update(list(results.values()), ["report", "segment"],
+                                            batch_size=1000)
+        counts = CustomerInsight.objects.filter(run_id=run_id).aggregate(
+            customers=Count("pk"), insufficient=Count("pk", filter=~Q(insufficient_reason="")))
+        run.customers = counts["customers"]
+        run.insufficient = counts["insufficient"]
+        run.with_baseline = run.customers - run.insufficient
+        run.recommendations = Recommendation.objects.filter(run_id=run_id).count()
+        run.status, run.finished_at = RunStatus.DONE, now
+        run.save(update_fields=["customers", "insufficient", "with_baseline",
+                                "recommendations", "status", "finished_at"])
+    return run
+
+
+def run_fail(*, run_id: int, detail: str, now: datetime) -> None:
+    InsightsRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, detail=detail[:2000], finished_at=now)
+
+
+def _neighbours(*, results, on, time_zone) -> None:
+    first = on.replace(day=1)
+    months = [_months_back(first, back) for back in range(12, 0, -1)]
+    customers = customers_load(customer_ids=list(results))
+    homes = pd.DataFrame({
+        "region": [c.region for c in customers.values()],
+        "floor_area": [c.floor_area for c in customers.values()],
+        "heating_type": [c.heating_type for c in customers.values()],
+        "kind": [c.kind for c in customers.values()],
+    }, index=pd.Index(list(customers), name="home"))
+    if homes.empty:
+        return
+    monthly = monthly_kwh_load(months=months, tz=time_zone).reindex(homes.index)
+    comparisons = neighbour_comparisons(homes=homes, monthly_kwh=monthly)
+    for customer_id, result in results.items():
+        summary = comparisons.homes.loc[customer_id]
+        reason = summary["hidden_reason"]
+        if isinstance(reason, str) and reason:
+            block = {"hidden": reason}
+        else:
+            rows = comparisons.months.loc[customer_id]
+            block = {"neighbours": int(summary["neighbours"]),
+                     "relaxed": _relaxed(summary["relaxed"]),
+                     "months": [{"month": month.date().isoformat(),
+                                 "you": _plain(float(r["you"])),
+                                 "all_neighbours": _plain(float(r["all_neighbours"])),
+                                 "efficient_neighbours": _plain(float(r["efficient_neighbours"]))}
+                                for month, r in rows.iterrows() if r["shown"]]}
+        result.report = {**result.report, "neighbours": _plain(block)}
+
+
+def _relaxed(value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value] if value is not None else []
+
+
+def _segments(*, run, results) -> None:
+    Segment.objects.filter(run=run).delete()  # a finish run again recomputes them
+    days = {pk: r.report.get("typical_day") for pk, r in results.items()}
+    days = {pk: d for pk, d in days.items() if d and len(d) == 48}
+    if not days:
+        return
+    profiles = pd.DataFrame.from_dict(days, orient="index", dtype=float)
+    cheapest = pd.Series({pk: r.report["tariffs"]["best"] for pk, r in results.items()
+                          if r.report.get("tariffs")}, dtype=object)
+    usable = int((profiles.notna().all(axis=1) & (profiles.sum(axis=1) > 0)).sum())
+    count = min(SEGMENTS, usable)
+    if count < 1:
+        return
+    try:
+        segmentation = customer_segments(profiles=profiles, segments=count,
+                                         cheapest_product=cheapest)
+    except GridlineError as exc:
+        logger.info("No segments for run %s: %s", run.pk, exc.detail)
+        return
+    Segment.objects.bulk_create([
+        Segment(run=run, number=s.number, size=s.size, mean_daily_kwh=s.mean_daily_kwh,
+                typical_day=[round(float(v), 4) for v in s.typical_day],
+                shape=[round(float(v), 6) for v in s.shape],
+                cheapest_product=s.cheapest_product or "")
+        for s in segmentation.segments])
+    for pk, number in segmentation.labels.items():
+        results[pk].segment = int(number)
+
+
+def run_execute_inline(*, on: date, time_zone: str, currency: str, now: datetime) -> dict:
+    """The whole job in this process (the demo's first run, before any worker is up);
+    the workers run the same functions chunk by chunk."""
+    run = run_start(on=on, now=now)
+    try:
+        for chunk in run_plan(run_id=run.pk):
+            run_chunk_compute(run_id=run.pk, customer_ids=chunk, time_zone=time_zone,
+                              currency=currency, now=now)
+        run = run_finish(run_id=run.pk, time_zone=time_zone, now=now)
+    except Exception as exc:
+        run_fail(run_id=run.pk, detail=f"{type(exc).__name__}: {exc}", now=now)
+        raise
+    return run_summary(run=run)
+
+
+def run_summary(*, run: InsightsRun) -> dict:
+    insufficient = (CustomerInsight.objects.filter(run=run).exclude(insufficient_reason="")
+                    .order_by("customer__reference")
+                    .values_list("customer__reference", "insufficient_reason"))
+    return {"run": run.pk, "status": run.status, "customers": run.customers,
+            "with_baseline": run.with_baseline,
+            "insufficient": [{"customer": ref, "reason": reason}
+                             for ref, reason in insufficient],
+            "recommendations": run.recommendations}
