@@ -50,6 +50,7 @@ urlpatterns = [
     path("v1/", include(("api_compat.urls", "api-compat"))),
     path("account/api/", include(("api_compat.urls_portal", "api-compat-portal"))),
     path("consumption/", include(("metering.urls_portal", "metering-portal"))),
+    path("insights/", include(("insights.urls_portal", "insights-portal"))),
     path("api/<path:rest>", api_not_found),
     path("o/", include((oauth2, "oauth2_provider"))),
     path("healthz", healthz, name="healthz"),

@@ -76,12 +76,12 @@ class CustomerInsight(models.Model):
                 name="insights_result_model_or_reason"),
         ]
 
+    def __str__(self):
+        return f"{self.customer_id} in run {self.run_id}"
+
     @property
     def has_baseline(self) -> bool:
         return not self.insufficient_reason
-
-    def __str__(self):
-        return f"{self.customer_id} in run {self.run_id}"
 
 
 class Recommendation(models.Model):

@@ -264,6 +264,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.daily",
         "schedule": 3600,
     },
+    # The nightly insights job; hourly, so each retailer's new day starts a run within the
+    # hour whatever its zone (a day with a finished run gets no second one).
+    "insights-nightly": {
+        "task": "insights.nightly",
+        "schedule": 3600,
+    },
 }
 
 # --- API -----------------------------------------------------------------------------
