@@ -10,12 +10,15 @@ from accounts.tariff_views import offered_tariffs
 from config.api_errors import api_not_found, bad_request
 from config.ops.bench_floor import bench_floor
 from config.ops.views import healthz
+from insights import api as insights_api
 from market.views import market_live
 from tariffs import api as tariffs_api
 
 api_v1 = [
     path("customers/", accounts_api.CustomerList.as_view(), name="customer-list"),
     path("customers/<int:pk>/", accounts_api.CustomerDetail.as_view(), name="customer-detail"),
+    path("customers/<int:pk>/insights/", insights_api.CustomerInsights.as_view(),
+         name="customer-insights"),
     path("contracts/", accounts_api.ContractListCreate.as_view(), name="contract-list"),
     path("market/", include(("market.urls_api", "market"))),
     path("meters/", include(("metering.urls", "metering"))),

@@ -1,5 +1,15 @@
 """The home energy report of one customer, read from the latest finished run: what the
 portal page, the admin and the partner API show (one read, two queries)."""
+from datetime import datetime
+
+from django.db import transaction
+
+from accounts.domain.access import access_customer_by_id
+from accounts.domain.audit import audit_record
+from accounts.domain.consents import consents_live
+from accounts.models import AuditAction, AuditChannel
+from accounts.users.models import Role
+from core.errors import GridlineError
 from insights.models import CustomerInsight, Recommendation, RunStatus
 
 LABELS = {
@@ -47,3 +57,33 @@ def report_json(*, result: CustomerInsight, recommendations) -> dict:
              "currency": r.currency, "figures": r.figures}
             for r in recommendations],
     }
+
+
+class NoConsentForInsights(GridlineError):
+    code = "no_consent"
+    status = 403
+
+
+class NoInsightsYet(GridlineError):
+    code = "no_insights"
+    status = 404
+
+
+def insights_read_by(*, user, client_id: str, customer_id: int, now: datetime) -> dict:
+    """A login's read of a customer's report through the API: the customer must be
+    visible to it and, for a partner, have consented to this partner reading their data
+    (as for consumption); every read is recorded in the audit trail."""
+    customer = access_customer_by_id(user=user, customer_id=customer_id)
+    if user.role == Role.PARTNER and not consents_live(customer=customer, at=now).filter(
+            client_id=client_id).exists():
+        raise NoConsentForInsights(f"Customer {customer_id} has not consented to "
+                                   f"{client_id!r} reading their data.")
+    with transaction.atomic():
+        audit_record(at=now, customer_ids=[customer.pk], action=AuditAction.READ,
+                     channel=AuditChannel.API, subject="customer.insights", actor_user=user,
+                     actor_client_id=client_id, detail={})
+        report = latest_report(customer=customer)
+    if report is None:
+        raise NoInsightsYet(f"Customer {customer_id} has no insights yet: they come with "
+                            "the next nightly run.")
+    return {"customer": customer.pk, **report}

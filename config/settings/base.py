@@ -355,6 +355,7 @@ OAUTH2_PROVIDER = {
         "contracts:write": "Create contracts",
         "readings:read": "Read meters' consumption (with the customer's consent)",
         "readings:write": "Send interval readings of meters",
+        "insights:read": "Read customers' savings advice (with the customer's consent)",
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,

@@ -49,6 +49,8 @@ def delta(django_db_setup, django_db_blocker):
             cursor.execute(f'DROP SCHEMA "{SCHEMA}" CASCADE')
             cursor.execute("DELETE FROM tenants_domain WHERE domain = 'delta.localhost'")
             cursor.execute("DELETE FROM tenants_retailer WHERE schema_name = %s", [SCHEMA])
+            cursor.execute("DELETE FROM market_pricerevision WHERE point_id IN (SELECT id FROM "
+                           "market_pricepoint WHERE source = 'demo-weather')")
             cursor.execute("DELETE FROM market_pricepoint WHERE source = 'demo-weather'")
 
 
