@@ -34,6 +34,8 @@ SALES_STAFF_PERMISSIONS = {
     # Bills, runs, the ledger and payments: looked at; written only through billing's
     # domain (runs, payments, corrections), never edited in the admin.
     "billing": {"*": ("view",)},
+    # Savings advice: runs, results, recommendations, segments; written by the nightly job.
+    "insights": {"*": ("view",)},
     # To link a customer's portal login on the customer page (the login chooser).
     "users": {"user": ("view",)},
 }

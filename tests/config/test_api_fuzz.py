@@ -18,7 +18,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, status_c
 from tests.accounts.test_api import bearer
 
 HOST = "alpha.localhost"
-ALL_SCOPES = "customers:read contracts:read contracts:write readings:read readings:write"
+ALL_SCOPES = ("customers:read contracts:read contracts:write readings:read readings:write "
+              "insights:read")
 EXAMPLES = 25  # per operation and mode
 
 

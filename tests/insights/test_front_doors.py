@@ -107,3 +107,22 @@ def test_another_retailers_report_never_answers(alpha):
     assert response.status_code == 404 and response.json()["error"] == "not_found"
     response = alpha.get(f"/api/v1/customers/{acme.pk}/insights/", **headers)
     assert response.status_code == 404 and response.json()["error"] == "no_insights"
+
+
+def test_sales_staff_see_runs_recommendations_and_segments(alpha):
+    customer = _report("alpha", "ALPHA-H-0001")
+    with schema_context("alpha"):
+        run = InsightsRun.objects.get(results__customer=customer)
+        from insights.models import Segment
+        Segment.objects.create(run=run, number=1, size=1, mean_daily_kwh=14.4,
+                               typical_day=[0.3] * 48, shape=[1 / 48] * 48,
+                               cheapest_product="ALPHA-AGILE")
+    response = alpha.post("/admin/login/?next=/admin/",
+                          {"username": "alpha-staff", "password": "gridline-demo"})
+    assert response.status_code == 302
+    runs = alpha.get("/admin/insights/insightsrun/").content.decode()
+    assert "Done" in runs
+    recommendations = alpha.get("/admin/insights/recommendation/").content.decode()
+    assert "545.18" in recommendations and "tariff_switch" in recommendations
+    segments = alpha.get("/admin/insights/segment/").content.decode()
+    assert 'data-testid="typical-day"' in segments and "ALPHA-AGILE" in segments
