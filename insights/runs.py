@@ -157,18 +157,58 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
                                   year_instants=year_instants, time_zone=context.time_zone)
     dates = pd.date_range(history.start, history.end, freq="D", inclusive="left")
     in_day_30 = intervals_in_day(days=history, tz=tz, minutes=30)
-    base_targets = _base_load_targets(customers=customers, profiles=profiles, tz=tz)
-    results, recommendations, alerts = [], [], []
+    normal_period = DateRange(on - timedelta(days=365), month.end)
+    normals = {region: normal_temperatures(daily_temperature=series, period=normal_period)
+               for region, series in temperatures.items()}
+    alerted = set(HighBillAlert.objects.filter(customer_id__in=list(customers),
+                                               period_start_date=month.start)
+                  .values_list("customer_id", flat=True))
+    months = _Months(dates=dates, on=on)
+    computed = []
     for row in customers.values():
-        result, recs, alert = _customer(
+        computed.append(_customer(
             row=row, context=context, tz=tz, year=year, month=month, dates=dates,
             rollups=rollups, in_day_30=in_day_30, temperature=temperatures.get(row.region),
-            profiles=profiles, pricing=pricing, base_target=base_targets.get(row.kind))
+            normals=normals.get(row.region), profiles=profiles, pricing=pricing,
+            alerted=row.id in alerted, months=months))
+    # "efficient" base load: what the best 20% of this chunk's customers of a kind run
+    loads = {}
+    for row, (_, _, _, extra) in zip(customers.values(), computed, strict=True):
+        if extra["base_load_kw"] is not None:
+            loads.setdefault(row.kind, []).append(extra["base_load_kw"])
+    targets = {kind: float(np.percentile(values, BASE_LOAD_PERCENTILE))
+               for kind, values in loads.items() if len(values) >= 5}
+    results, recommendations, alerts = [], [], []
+    for row, (result, candidates, alert, extra) in zip(customers.values(), computed,
+                                                        strict=True):
+        target = targets.get(row.kind)
+        if extra["unit_price"] and extra["base_load_kw"] is not None and target is not None:
+            candidates.append(base_load_recommendation(
+                base_load_kw=extra["base_load_kw"], target_base_load_kw=target,
+                unit_price=extra["unit_price"]))
+        ranked = rank_recommendations(candidates=candidates)
+        recommendations += [
+            {"customer_id": row.id, "rank": rank, "kind": str(rec.kind),
+             "kwh_per_year": Decimal(repr(round(rec.kwh_per_year, 3))),
+             "money_per_year": rec.money_per_year, "figures": _plain(rec.figures)}
+            for rank, rec in enumerate(ranked, start=1)]
         results.append(result)
-        recommendations += recs
         if alert:
             alerts.append(alert)
     return results, recommendations, alerts
+
+
+class _Months:
+    """The last 12 whole months before `on` as index ranges into the chunk's dates."""
+
+    def __init__(self, *, dates, on):
+        first = on.replace(day=1)
+        self.starts = [_months_back(first, back) for back in range(12, 0, -1)]
+        positions = dates.searchsorted([pd.Timestamp(m) for m in
+                                        [*self.starts, first]])
+        self.slices = [slice(int(a), int(b)) for a, b in zip(positions[:-1], positions[1:],
+                                                             strict=True)]
+        self.days = [(_next_month(m) - m).days for m in self.starts]
 
 
 def _next_month(day: date) -> date:
@@ -201,24 +241,6 @@ def _readings(row, profiles) -> pd.Series | None:
         return None
     index = pd.DatetimeIndex(profiles.starts[present].astype("datetime64[ns]"), tz="UTC")
     return pd.Series(kwh[present], index=index)
-
-
-def _base_load_targets(*, customers, profiles, tz) -> dict:
-    """Per customer kind, the base load the most efficient 20% of this chunk's customers
-    run (kW): the target of the base-load recommendation."""
-    loads = {}
-    for row in customers.values():
-        readings = _readings(row, profiles)
-        if readings is None:
-            continue
-        try:
-            from insights.domain.breakdown import base_load_kw
-            loads.setdefault(row.kind, []).append(
-                base_load_kw(readings=readings, tz=tz, interval_hours=0.5))
-        except GridlineError:
-            continue
-    return {kind: float(np.percentile(values, BASE_LOAD_PERCENTILE))
-            for kind, values in loads.items() if len(values) >= 5}
 
 
 class _TariffPricing:
@@ -288,7 +310,7 @@ class _TariffPricing:
 
 
 def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, temperature,
-              profiles, pricing, base_target):
+              normals, profiles, pricing, alerted, months):
     on = context.on
     report: dict = {"kind": row.kind, "region": row.region}
     usage = pd.Series(_daily_usage(row, rollups, in_day_30), index=dates)
@@ -312,9 +334,8 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
         report["baseline"] = {"kind": model.kind, "days": fit.days,
                               "observed_kwh": round(fit.observed_kwh, 3),
                               "r_squared_adj": round(model.r_squared_adj, 6)}
-    normals = (normal_temperatures(daily_temperature=temps, period=DateRange(
-        on - timedelta(days=365), _next_month(on))) if temperature is not None else None)
-    report["trend"] = _trend(daily=daily, model=model, normals=normals, on=on)
+    report["trend"] = _trend(daily=daily, model=model, normals=normals, on=on,
+                             months=months)
     readings = _readings(row, profiles)
     breakdown = None
     if readings is not None:
@@ -357,10 +378,6 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
                                     timespec="minutes") if shift.usual_window_start else None)}
         candidates.append(load_shift_recommendation(shift=shift))
     if unit_price:
-        if breakdown is not None and base_target is not None:
-            candidates.append(base_load_recommendation(
-                base_load_kw=breakdown.base_load_kw, target_base_load_kw=base_target,
-                unit_price=unit_price))
         if model is not None and normals is not None:
             year_normals = normals.iloc[:365].to_numpy()
             if not np.isnan(year_normals).any():
@@ -372,43 +389,45 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
     if model is not None and current in costs:
         report["forecast"], alert = _forecast(
             row=row, model=model, daily=daily, temps=temps, normals=normals, month=month,
-            on=on, year_cost=costs[current], year_kwh=usage.iloc[-365:].sum())
+            on=on, year_cost=costs[current], year_kwh=usage.iloc[-365:].sum(),
+            alerted=alerted)
     elif model is None:
         report["forecast"] = {"unavailable": "no baseline: " + result["insufficient_reason"]}
-    ranked = rank_recommendations(candidates=candidates)
-    recs = [{"customer_id": row.id, "rank": rank, "kind": str(rec.kind),
-             "kwh_per_year": Decimal(repr(round(rec.kwh_per_year, 3))),
-             "money_per_year": rec.money_per_year, "figures": _plain(rec.figures)}
-            for rank, rec in enumerate(ranked, start=1)]
     result["report"] = _plain(report)
-    return result, recs, alert
+    extra = {"base_load_kw": breakdown.base_load_kw if breakdown is not None else None,
+             "unit_price": unit_price}
+    return result, candidates, alert, extra
 
 
-def _trend(*, daily, model, normals, on) -> dict:
-    """The last 12 whole months: observed kWh and, with a baseline, weather-normalised kWh
-    (observed - model at that weather + model at normal weather, over days with both);
-    and the last whole month against the same month last year."""
-    months = []
-    first = on.replace(day=1)
-    for back in range(12, 0, -1):
-        start = _months_back(first, back)
-        period = DateRange(start, _next_month(start))
-        days = daily.loc[pd.Timestamp(period.start):pd.Timestamp(period.end) - pd.Timedelta(
-            days=1)]
-        entry = {"month": start.isoformat(), "observed_kwh": None, "normalised_kwh": None}
-        if days["kwh"].notna().sum() >= 0.9 * period.days:
-            entry["observed_kwh"] = round(float(days["kwh"].sum(skipna=True)), 3)
-            if model is not None and normals is not None:
-                both = days.dropna()
-                normal = normals.reindex(both.index)
-                if len(both) and not normal.isna().any():
-                    entry["normalised_kwh"] = round(float(
-                        days["kwh"].sum(skipna=True) - model.predict(
-                            both["temperature"].to_numpy()).sum()
-                        + model.predict(normal.to_numpy()).sum()), 3)
-        months.append(entry)
-    out = {"months": months}
+def _trend(*, daily, model, normals, on, months) -> dict:
+    """The last 12 whole months: observed kWh (months with 90% of their days measured)
+    and, with a baseline, weather-normalised kWh (observed - the model at that weather +
+    the model at normal weather, over the days with both); and the last whole month
+    against the same month last year."""
+    kwh = daily["kwh"].to_numpy()
+    temperature = daily["temperature"].to_numpy()
+    both = ~np.isnan(kwh) & ~np.isnan(temperature)
+    normal = (normals.reindex(daily.index).to_numpy() if normals is not None
+              else np.full(len(kwh), np.nan))
+    adjustment = None
     if model is not None:
+        usable = both & ~np.isnan(normal)
+        adjustment = np.where(usable, model.predict(np.where(usable, normal, 0.0))
+                              - model.predict(np.where(usable, temperature, 0.0)), 0.0)
+    entries = []
+    for start, days, part in zip(months.starts, months.days, months.slices, strict=True):
+        values = kwh[part]
+        measured = ~np.isnan(values)
+        entry = {"month": start.isoformat(), "observed_kwh": None, "normalised_kwh": None}
+        if measured.sum() >= 0.9 * days:
+            observed = float(values[measured].sum())
+            entry["observed_kwh"] = round(observed, 3)
+            if adjustment is not None and not np.isnan(normal[part][both[part]]).any():
+                entry["normalised_kwh"] = round(observed + float(adjustment[part].sum()), 3)
+        entries.append(entry)
+    out = {"months": entries}
+    if model is not None:
+        first = on.replace(day=1)
         last = DateRange(_months_back(first, 1), first)
         try:
             comparison = period_comparison(model=model, daily=daily, period=last)
@@ -448,7 +467,8 @@ def _load_shift(*, row, readings, pricing, tz, breakdown):
         return None
 
 
-def _forecast(*, row, model, daily, temps, normals, month, on, year_cost, year_kwh):
+def _forecast(*, row, model, daily, temps, normals, month, on, year_cost, year_kwh,
+              alerted):
     """This month's bill: measured days + the model at the actual temperature for past
     days and the normal one for days to come, priced at the customer's average price of
     the last 12 months under their tariff (all charges and tax per kWh)."""
@@ -480,11 +500,9 @@ def _forecast(*, row, model, daily, temps, normals, month, on, year_cost, year_k
                "amount": str(amount), "average_price": str(average.quantize(
                    Decimal("0.0001"))), "last_year_amount": (
                    str(last_amount) if last_amount is not None else None)}
-    already = HighBillAlert.objects.filter(customer_id=row.id,
-                                           period_start_date=month.start).exists()
     decision = high_bill_alert(forecast_amount=amount, last_year_amount=last_amount,
                                percentage=ALERT_PERCENTAGE if last_amount else None,
-                               already_alerted=already)
+                               already_alerted=alerted)
     figures["alert"] = {"send": decision.send, "reason": decision.reason}
     alert = ({"customer_id": row.id, "period_start_date": month.start,
               "period_end_date": month.end, "forecast_amount": amount,
