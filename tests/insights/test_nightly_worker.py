@@ -20,7 +20,7 @@ from django_tenants.utils import schema_context
 
 from core.ranges import DateRange, local_date, local_days
 from insights.loading import customers_load, daily_rollups_load, daily_temperatures_load
-from insights.models import CustomerInsight, InsightsRun, Recommendation
+from insights.models import CustomerInsight, InsightsRun, Recommendation, Segment
 from insights.runs import run_chunk_compute, run_plan, run_start
 
 SCHEMA = "delta"
@@ -73,6 +73,16 @@ def test_insights_run_through_the_worker(delta, celery_worker, django_db_blocker
             (missing,) = results.filter(model_kind="")
             assert missing.intercept_kwh_per_day is None and missing.insufficient_reason
             first_rows = set(results.values_list("pk", flat=True))
+            # tenant isolation: neighbours and segments come from delta's customers only
+            # (alpha and beta have households too): 12 households, so 11 comparable homes
+            households = results.filter(customer__kind="HOUSEHOLD")
+            assert households.count() == 12
+            for result in households:
+                assert result.report["neighbours"] == {
+                    "hidden": "only 11 comparable homes of the same kind; at least 20 are "
+                              "needed"}
+            segments = Segment.objects.filter(run_id=report["run"])
+            assert sum(segments.values_list("size", flat=True)) == 13
         again = json.loads(run("insights_run", f"--schema={delta}", "--timeout=300"))
         assert again["run"] != report["run"]
         assert (again["customers"], again["with_baseline"]) == (13, 12)
