@@ -22,6 +22,7 @@ from core.ranges import DateRange, local_date, local_days
 from insights.loading import customers_load, daily_rollups_load, daily_temperatures_load
 from insights.models import CustomerInsight, InsightsRun, Recommendation, Segment
 from insights.runs import run_chunk_compute, run_plan, run_start
+from insights.tasks import insights_nightly
 
 SCHEMA = "delta"
 ZONE = "Europe/London"
@@ -90,6 +91,9 @@ def test_insights_run_through_the_worker(delta, celery_worker, django_db_blocker
             assert set(CustomerInsight.objects.filter(run_id=report["run"])
                        .values_list("pk", flat=True)) == first_rows
             assert InsightsRun.objects.filter(status="DONE").count() == 2
+            # beat's nightly task, sent from delta's schema: today's run is done already
+            assert insights_nightly.delay().get(timeout=120) == {
+                "skipped": "today's run is done"}
 
 
 def test_a_chunk_computed_twice_writes_each_customer_once(delta, django_db_blocker):
