@@ -9,9 +9,9 @@ import pandas as pd
 from django_tenants.utils import schema_context
 
 from core.ranges import DateRange, local_days
+from insights.chunks import TariffPricing
 from insights.domain.recommendations import tariff_switch_recommendation
 from insights.loading import CustomerRow
-from insights.runs import _TariffPricing
 from market.domain.prices import RawPoint, prices_save
 from market.domain.series import price_series_load, prices_on_grid
 from metering.domain.profiles import IntervalProfiles
@@ -52,7 +52,7 @@ def test_batch_shadow_bills_equal_ranking_each_profile(db):
         alice = CustomerRow(id=1, reference="A", name="A", kind="HOUSEHOLD",
                             meter_ids=[11, 12], interval_minutes={11: 30, 12: 30},
                             product_code="ALPHA-FLEX")
-        pricing = _TariffPricing.load(customers={1: alice}, profiles=profiles, on=ON,
+        pricing = TariffPricing.load(customers={1: alice}, profiles=profiles, on=ON,
                                       year_instants=instants, time_zone=ZONE)
         versions = versions_in_force(products=list(Product.objects.order_by("code")), on=ON)
         ordered = sorted(versions.values(), key=lambda v: v.product.code)
