@@ -11,12 +11,15 @@ from billing import api as billing_api
 from config.api_errors import api_not_found, bad_request
 from config.ops.bench_floor import bench_floor
 from config.ops.views import healthz
+from insights import api as insights_api
 from market.views import market_live
 from tariffs import api as tariffs_api
 
 api_v1 = [
     path("customers/", accounts_api.CustomerList.as_view(), name="customer-list"),
     path("customers/<int:pk>/", accounts_api.CustomerDetail.as_view(), name="customer-detail"),
+    path("customers/<int:pk>/insights/", insights_api.CustomerInsights.as_view(),
+         name="customer-insights"),
     path("contracts/", accounts_api.ContractListCreate.as_view(), name="contract-list"),
     path("accounts/<int:pk>/ledger/", billing_api.AccountLedger.as_view(),
          name="account-ledger"),
@@ -59,6 +62,7 @@ urlpatterns = [
     path("account/api/", include(("api_compat.urls_portal", "api-compat-portal"))),
     path("consumption/", include(("metering.urls_portal", "metering-portal"))),
     path("bills/", include(("billing.urls_portal", "billing-portal"))),
+    path("insights/", include(("insights.urls_portal", "insights-portal"))),
     path("api/<path:rest>", api_not_found),
     path("o/", include((oauth2, "oauth2_provider"))),
     path("healthz", healthz, name="healthz"),

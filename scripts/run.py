@@ -130,12 +130,15 @@ def main() -> int:
             manage(env, "seed_demo")
             if args.demo_readings:
                 # Idempotent: the same meters and the same (seeded) readings each time.
-                # Five months, so the enterprise customers' quarterly bill has a whole
-                # quarter; then billing history (bills, payments, a correction, dunning).
+                # Fourteen months of 30 meters (the seeded customers and enough demo homes
+                # to compare with), with each region's hourly temperatures: insights needs
+                # a year of baseline; billing history (bills, payments, a correction,
+                # dunning) covers the last four months; then the first insights run.
                 for slug in ("alpha", "beta"):
-                    manage(env, "generate_demo_readings", f"--schema={slug}", "--meters=3",
-                           "--months=5")
+                    manage(env, "generate_demo_readings", f"--schema={slug}", "--meters=30",
+                           "--months=14")
                     manage(env, "billing_demo", f"--schema={slug}")
+                    manage(env, "insights_demo", f"--schema={slug}")
             processes = [
                 start(env, "web", [str(VENV_BIN / "uvicorn"), "config.asgi:application",
                                    "--host", args.host, "--port", str(args.port)]),

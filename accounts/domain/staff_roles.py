@@ -36,6 +36,8 @@ SALES_STAFF_PERMISSIONS = {
     # a payment a customer made (payment_record); starting runs (add_billingrun) and
     # issuing drafts (change_bill) are the administrators'.
     "billing": {"*": ("view",), "payment": ("view", "add")},
+    # Savings advice: runs, results, recommendations, segments; written by the nightly job.
+    "insights": {"*": ("view",)},
     # To link a customer's portal login on the customer page (the login chooser).
     "users": {"user": ("view",)},
 }

@@ -6,14 +6,10 @@ and the contract terms of final bills (1)."""
 from collections import defaultdict
 from collections.abc import Collection
 
-import numpy as np
-import pandas as pd
-
 from accounts.domain.billable import billable_contracts
 from accounts.models import Contract
 from core.ranges import DateRange, local_days
-from market.domain.series import price_series_load
-from market.models import Instrument
+from market.domain.series import price_series_load, prices_on_grid
 from metering.domain.profiles import interval_profiles_load
 from tariffs.domain.bulk import tariff_definitions_for
 from tariffs.models import TariffVersion
@@ -79,25 +75,4 @@ def chunk_price(*, period: DateRange, time_zone: str, account_ids: Collection[in
     return bills, holds
 
 
-def prices_on_grid(*, series: dict[str, pd.Series], step_minutes: int) -> dict[str, pd.Series]:
-    """Each instrument's prices on the meters' interval grid: a price published for a
-    longer interval (hourly day-ahead prices, half-hourly readings) applies to every
-    reading interval inside it. Prices as fine as the grid or finer are left as they are
-    (the engine then names any interval that lacks a price)."""
-    lengths = dict(Instrument.objects.filter(code__in=list(series))
-                   .values_list("code", "interval_minutes"))
-    aligned = {}
-    for code, prices in series.items():
-        minutes = lengths.get(code, step_minutes)
-        if minutes <= step_minutes or minutes % step_minutes or prices.empty:
-            aligned[code] = prices
-            continue
-        parts = minutes // step_minutes
-        offsets = np.arange(parts) * step_minutes * 60_000_000_000
-        starts = (prices.index.as_unit("ns").asi8[:, None] + offsets).ravel()
-        aligned[code] = pd.Series(np.repeat(prices.to_numpy(), parts),
-                                  index=pd.DatetimeIndex(starts, tz="UTC"))
-    return aligned
-
-
-__all__ = ["PricedBill", "chunk_price", "prices_on_grid"]
+__all__ = ["PricedBill", "chunk_price"]

@@ -266,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.daily",
         "schedule": 3600,
     },
+    # The nightly insights job; hourly, so each retailer's new day starts a run within the
+    # hour whatever its zone (a day with a finished run gets no second one).
+    "insights-nightly": {
+        "task": "insights.nightly",
+        "schedule": 3600,
+    },
 }
 
 # --- API -----------------------------------------------------------------------------
@@ -355,6 +361,7 @@ OAUTH2_PROVIDER = {
                              "allocations",
         "bills:read": "Read bills (with their lines and PDFs) and accounts' ledgers",
         "payments:write": "Record payments received for accounts",
+        "insights:read": "Read customers' savings advice (with the customer's consent)",
     },
     "DEFAULT_SCOPES": ["customers:read", "contracts:read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,

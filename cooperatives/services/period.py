@@ -13,13 +13,12 @@ import pandas as pd
 
 from accounts.domain.billable import billable_contracts
 from accounts.models import Account, Customer
-from billing.domain.loading import prices_on_grid
 from cooperatives.domain import surplus_revenue
 from cooperatives.domain.units import kwh_decimal
 from cooperatives.models import Cooperative, PeriodSettlement
 from core.money import ZERO
 from core.ranges import DateRange, DateTimeRange, local_days
-from market.domain.series import price_series_load
+from market.domain.series import price_series_load, prices_on_grid
 from metering.domain.profiles import interval_profiles_load
 
 from .allocating import (

@@ -12,6 +12,7 @@ import pandas as pd
 from django.db import connection
 
 from core.ranges import DateTimeRange
+from market.models import Instrument
 
 _SERIES = """
     SELECT i.code, p.interval_start, p.value::float8
@@ -47,3 +48,24 @@ def price_series_load(*, instrument_codes: Collection[str],
                                              count=len(chunk)), index=index)
         start = end
     return series
+
+
+def prices_on_grid(*, series: dict[str, pd.Series], step_minutes: int) -> dict[str, pd.Series]:
+    """Each instrument's prices on the meters' interval grid: a price published for a
+    longer interval (hourly day-ahead prices, half-hourly readings) applies to every
+    reading interval inside it. Prices as fine as the grid or finer are left as they are
+    (the engine then names any interval that lacks a price)."""
+    lengths = dict(Instrument.objects.filter(code__in=list(series))
+                   .values_list("code", "interval_minutes"))
+    aligned = {}
+    for code, prices in series.items():
+        minutes = lengths.get(code, step_minutes)
+        if minutes <= step_minutes or minutes % step_minutes or prices.empty:
+            aligned[code] = prices
+            continue
+        parts = minutes // step_minutes
+        offsets = np.arange(parts) * step_minutes * 60_000_000_000
+        starts = (prices.index.as_unit("ns").asi8[:, None] + offsets).ravel()
+        aligned[code] = pd.Series(np.repeat(prices.to_numpy(), parts),
+                                  index=pd.DatetimeIndex(starts, tz="UTC"))
+    return aligned

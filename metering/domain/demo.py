@@ -87,3 +87,15 @@ def demo_csv_write(*, out, serials: list[str], kinds: list[str], start_at: datet
                 for stamp, text in zip(stamps[mask], texts, strict=True)))
             written += int(mask.sum())
     return written
+
+
+def demo_hourly_temperature(*, start_at: datetime, intervals: int, time_zone: str,
+                            seed: int = 7, minutes: int = 30) -> pd.Series:
+    """°C on the hour (UTC index) over the demo's intervals: the very temperature that
+    drives the heating and cooling of the first 200 demo meters (demo_profiles draws it
+    first from the same seed), so a baseline fitted on their readings finds that response."""
+    index = demo_time_index(start_at=start_at, intervals=intervals, minutes=minutes,
+                            time_zone=time_zone)
+    values = demo_temperature(index, rng=np.random.default_rng(seed))
+    on_the_hour = index.minute == 0
+    return pd.Series(values[on_the_hour], index=index[on_the_hour].tz_convert("UTC"))

@@ -14,6 +14,9 @@ def demo_meters_ensure(*, count: int, installed_at: datetime) -> list[tuple[str,
         Meter(serial=f"M-{point.identifier}", meter_point=point, installed_at=installed_at)
         for point in free_points
     ])
+    # Longer demo history than before: the demo meters are installed from its start.
+    Meter.objects.filter(installed_at__gt=installed_at, removed_at__isnull=True,
+                         serial__startswith="M-").update(installed_at=installed_at)
     # Import meters only: a cooperative's generators have export meters of their own.
     consumers = Meter.objects.filter(direction=Direction.IMPORT)
     missing = count - consumers.count()

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.browser
 
 SERIAL = "ALPHA-M-BROWSER"
 DAY = datetime(2026, 1, 14, tzinfo=UTC)  # winter: local midnight is 00:00 UTC
-NAV = ["account", "consumption", "bills", "tariffs", "market", "sharing", "api"]
+NAV = ["account", "consumption", "bills", "insights", "tariffs", "market", "sharing", "api"]
 PAGES = {"/account/": "account", "/consumption/": "consumption", "/bills/": "bills",
-         "/bills/balance/": "bills", "/tariffs/": "tariffs",
+         "/bills/balance/": "bills", "/insights/": "insights", "/tariffs/": "tariffs",
          "/market/": "market", "/account/sharing/": "sharing", "/account/contact/": "account",
          "/account/api/": "api"}
 

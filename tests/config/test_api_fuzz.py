@@ -19,7 +19,7 @@ from tests.accounts.test_api import bearer
 
 HOST = "alpha.localhost"
 ALL_SCOPES = ("customers:read contracts:read contracts:write readings:read readings:write "
-              "cooperatives:read bills:read payments:write")
+              "cooperatives:read bills:read payments:write insights:read")
 EXAMPLES = 25  # per operation and mode
 
 

@@ -19,9 +19,11 @@ def test_the_security_scheme_is_client_credentials_with_every_scope(schema):
     assert flow["tokenUrl"] == "/o/token/"
     assert set(flow["scopes"]) == {"customers:read", "contracts:read", "contracts:write",
                                    "readings:read", "readings:write", "cooperatives:read",
-                                   "bills:read", "payments:write"}
+                                   "bills:read", "payments:write", "insights:read"}
     consumption = schema["paths"]["/api/v1/meters/{serial}/consumption/"]["get"]
     assert consumption["security"] == [{"partner_oauth2": ["readings:read"]}]
+    insights = schema["paths"]["/api/v1/customers/{id}/insights/"]["get"]
+    assert insights["security"] == [{"partner_oauth2": ["insights:read"]}]
 
 
 def test_every_operation_lists_its_errors_in_the_error_shape(schema):

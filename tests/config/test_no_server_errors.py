@@ -18,7 +18,7 @@ from tests.accounts.test_api import bearer
 from tests.metering.conftest import NOW, csv_lines, ingest_csv, meter_create
 
 ALL_SCOPES = ("customers:read contracts:read contracts:write readings:read readings:write "
-              "bills:read payments:write")
+              "bills:read payments:write insights:read")
 DAY = "period_from=2026-03-01T00:00:00Z&period_to=2026-03-02T00:00:00Z"
 CONSUMPTION = "/api/v1/meters/ALPHA-M-0001/consumption/"
 READINGS = "/api/v1/meters/ALPHA-M-0001/readings/"

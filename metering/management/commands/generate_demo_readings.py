@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
 
+from accounts.models import Premise
 from core.ranges import local_date, local_midnight
-from metering.domain.demo import demo_csv_write
+from metering.domain.demo import demo_csv_write, demo_hourly_temperature
 from metering.domain.demo_meters import demo_meters_ensure
+from metering.domain.demo_weather import demo_weather_save
 from metering.domain.ingest import IngestOptions, readings_ingest_file
 from tenants.models import Retailer
 
@@ -56,8 +58,16 @@ class Command(BaseCommand):
                 report = readings_ingest_file(stream=raw, file_format="csv",
                                               source="demo-generator", now=now,
                                               options=IngestOptions(time_zone=tz))
+            # The weather of those days in each region (market TEMPERATURE instruments):
+            # what insights fits its baselines against.
+            weather = demo_weather_save(
+                regions=list(Premise.objects.values_list("region", flat=True).distinct()),
+                hourly_c=demo_hourly_temperature(start_at=start, intervals=intervals,
+                                                 time_zone=tz, seed=options["seed"]),
+                now=now)
         self.stdout.write(json.dumps({
             "meters": len(meters), "written": written, "inserted": report.inserted,
             "updated": report.updated, "estimated": report.estimated,
             "rejected": len(report.rejected), "flagged": len(report.flagged),
+            "temperatures": weather["inserted"] + weather["updated"],
         }))

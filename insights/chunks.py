@@ -1,0 +1,455 @@
+"""One chunk of the nightly insights job: for a list of customers, the loads (a constant
+number of queries, insights/loading.py) and each customer's figures from the analytics in
+`insights/domain/`: the CalTRACK 2.0 baseline (or why there is none), the
+weather-normalised trend and last month against last year, where the energy goes, the
+best tariff (the last 12 months shadow-billed under every eligible product with the
+billing engine's batch door), the evening load shift on a dynamic tariff, the bill
+forecast and high-bill alert, and the ranked recommendations. Returns field dicts;
+insights/runs.py writes them.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from core.errors import GridlineError
+from core.money import ZERO, money_round
+from core.ranges import DateRange, local_days
+from insights.domain.baseline import baseline_fit
+from insights.domain.breakdown import energy_breakdown, opening_hours_split
+from insights.domain.forecast import bill_forecast, high_bill_alert
+from insights.domain.load_shift import load_shift
+from insights.domain.recommendations import (
+    base_load_recommendation,
+    cooling_recommendation,
+    heating_recommendation,
+    load_shift_recommendation,
+    rank_recommendations,
+    tariff_switch_recommendation,
+)
+from insights.domain.segments import typical_day
+from insights.domain.sufficiency import InsufficientData
+from insights.domain.weather import normal_temperatures, period_comparison
+from insights.loading import (
+    customers_load,
+    daily_rollups_load,
+    daily_temperatures_load,
+    intervals_in_day,
+)
+from insights.models import HighBillAlert
+from market.domain.series import price_series_load, prices_on_grid
+from metering.domain.profiles import interval_profiles_load
+from tariffs.domain.batch import price_profiles
+from tariffs.domain.bulk import tariff_definitions_for
+from tariffs.domain.lines import LineKind
+from tariffs.domain.offers import versions_in_force
+from tariffs.domain.periods import billing_periods
+from tariffs.models import Product
+
+HISTORY_DAYS = 400  # a 365-day baseline and the same month last year
+ALERT_PERCENTAGE = Decimal(20)  # over last year's same period
+BASE_LOAD_PERCENTILE = 20  # "efficient" base load: what the best 20% run
+
+
+@dataclass(frozen=True)
+class ChunkContext:
+    on: date
+    time_zone: str
+    currency: str
+    now: datetime
+
+
+def chunk_results(*, customer_ids: list[int], context: ChunkContext):
+    """(results, recommendations, alerts) as field dicts: the pure part of a chunk after
+    its loads (constant queries for the chunk)."""
+    tz = ZoneInfo(context.time_zone)
+    on = context.on
+    customers = customers_load(customer_ids=customer_ids)
+    history = DateRange(on - timedelta(days=HISTORY_DAYS), on)
+    year = DateRange(on - timedelta(days=365), on)
+    month = DateRange(on.replace(day=1), _next_month(on))
+    meters = [m for row in customers.values() for m in row.meter_ids]
+    rollups = daily_rollups_load(meter_ids=meters, days=history)
+    temperatures = daily_temperatures_load(
+        regions={row.region for row in customers.values()},
+        period=local_days(DateRange(history.start, month.end), context.time_zone), tz=tz)
+    half_hourly = [m for row in customers.values() for m in row.meter_ids
+                   if row.interval_minutes[m] == 30]
+    year_instants = local_days(year, context.time_zone)
+    profiles = interval_profiles_load(meter_ids=half_hourly, period=year_instants,
+                                      interval_minutes=30)
+    pricing = TariffPricing.load(customers=customers, profiles=profiles, on=on,
+                                  year_instants=year_instants, time_zone=context.time_zone)
+    dates = pd.date_range(history.start, history.end, freq="D", inclusive="left")
+    in_day_30 = intervals_in_day(days=history, tz=tz, minutes=30)
+    normal_period = DateRange(on - timedelta(days=365), month.end)
+    normals = {region: normal_temperatures(daily_temperature=series, period=normal_period)
+               for region, series in temperatures.items()}
+    alerted = set(HighBillAlert.objects.filter(customer_id__in=list(customers),
+                                               period_start_date=month.start)
+                  .values_list("customer_id", flat=True))
+    months = _Months(dates=dates, on=on)
+    computed = []
+    for row in customers.values():
+        computed.append(_customer(
+            row=row, context=context, tz=tz, year=year, month=month, dates=dates,
+            rollups=rollups, in_day_30=in_day_30, temperature=temperatures.get(row.region),
+            normals=normals.get(row.region), profiles=profiles, pricing=pricing,
+            alerted=row.id in alerted, months=months))
+    # "efficient" base load: what the best 20% of this chunk's customers of a kind run
+    loads = {}
+    for row, (_, _, _, extra) in zip(customers.values(), computed, strict=True):
+        if extra["base_load_kw"] is not None:
+            loads.setdefault(row.kind, []).append(extra["base_load_kw"])
+    targets = {kind: float(np.percentile(values, BASE_LOAD_PERCENTILE))
+               for kind, values in loads.items() if len(values) >= 5}
+    results, recommendations, alerts = [], [], []
+    for row, (result, candidates, alert, extra) in zip(customers.values(), computed,
+                                                        strict=True):
+        target = targets.get(row.kind)
+        if extra["unit_price"] and extra["base_load_kw"] is not None and target is not None:
+            candidates.append(base_load_recommendation(
+                base_load_kw=extra["base_load_kw"], target_base_load_kw=target,
+                unit_price=extra["unit_price"]))
+        ranked = rank_recommendations(candidates=candidates)
+        recommendations += [
+            {"customer_id": row.id, "rank": rank, "kind": str(rec.kind),
+             "kwh_per_year": Decimal(repr(round(rec.kwh_per_year, 3))),
+             "money_per_year": rec.money_per_year, "figures": json_ready(rec.figures)}
+            for rank, rec in enumerate(ranked, start=1)]
+        results.append(result)
+        if alert:
+            alerts.append(alert)
+    return results, recommendations, alerts
+
+
+class _Months:
+    """The last 12 whole months before `on` as index ranges into the chunk's dates."""
+
+    def __init__(self, *, dates, on):
+        first = on.replace(day=1)
+        self.starts = [months_back(first, back) for back in range(12, 0, -1)]
+        positions = dates.searchsorted([pd.Timestamp(m) for m in
+                                        [*self.starts, first]])
+        self.slices = [slice(int(a), int(b)) for a, b in zip(positions[:-1], positions[1:],
+                                                             strict=True)]
+        self.days = [(_next_month(m) - m).days for m in self.starts]
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _daily_usage(row, rollups, in_day_30) -> np.ndarray:
+    """kWh per local day (NaN = missing) of all the customer's meters: a day counts when
+    each meter has more than half its intervals (CalTRACK's day rule)."""
+    total = np.zeros(rollups.kwh.shape[1])
+    for meter in row.meter_ids:
+        r = rollups.rows([meter])[0]
+        in_day = in_day_30 * 30 // row.interval_minutes[meter]
+        present = rollups.intervals[r]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = total + np.where(2 * present > in_day,
+                                     rollups.kwh[r] * in_day / np.maximum(present, 1), np.nan)
+    return total if row.meter_ids else np.full(rollups.kwh.shape[1], np.nan)
+
+
+def _readings(row, profiles) -> pd.Series | None:
+    """The customer's half-hourly kWh (its meters summed; an interval counts only when
+    every meter has it), by UTC interval start."""
+    rows = [profiles.row(m) for m in row.meter_ids if m in set(profiles.meter_ids.tolist())]
+    if not rows:
+        return None
+    kwh = profiles.kwh[rows].sum(axis=0)  # NaN where any meter lacks the interval
+    present = ~np.isnan(kwh)
+    if not present.any():
+        return None
+    index = pd.DatetimeIndex(profiles.starts[present].astype("datetime64[ns]"), tz="UTC")
+    return pd.Series(kwh[present], index=index)
+
+
+class TariffPricing:
+    """Every eligible product's shadow bill of the last 12 months for each meter, through
+    the billing engine's batch door (one `price_profiles` per product and chunk)."""
+
+    def __init__(self, *, codes, costs, refused, lines, kinds):
+        self.codes, self.costs, self.refused, self.lines, self.kinds = (
+            codes, costs, refused, lines, kinds)
+
+    @classmethod
+    def load(cls, *, customers, profiles, on, year_instants, time_zone):
+        products = list(Product.objects.order_by("code"))
+        versions = versions_in_force(products=products, on=on)
+        ordered = sorted(versions.values(), key=lambda v: v.product.code)
+        definitions = tariff_definitions_for(versions=ordered)
+        tariffs = {v.product.code: definitions[v.pk] for v in ordered}
+        kinds = {v.product.code: set(v.product.customer_kinds) for v in ordered}
+        instruments = {rate.instrument for t in tariffs.values() for rate in t.spot_rates}
+        # hourly day-ahead prices apply to each half-hour inside the hour, as in billing
+        spot = (prices_on_grid(series=price_series_load(instrument_codes=instruments,
+                                                        period=year_instants),
+                               step_minutes=30) if instruments else None)
+        costs, refused, lines = {}, {}, {}
+        if len(profiles.meter_ids):
+            kwh = np.nan_to_num(profiles.kwh)
+            for code, tariff in tariffs.items():
+                periods = billing_periods(start=year_instants.start, end=year_instants.end,
+                                          time_zone=tariff.time_zone, by="month")
+                try:
+                    priced = price_profiles(
+                        tariff=tariff, interval_starts=profiles.starts, import_kwh=kwh,
+                        export_kwh=None, interval=profiles.interval, periods=periods,
+                        spot_prices=spot)
+                except GridlineError as exc:
+                    refused[code] = exc.detail
+                    continue
+                for meter, breakdowns in zip(profiles.meter_ids.tolist(), priced, strict=True):
+                    costs[(code, meter)] = sum((b.total_after_tax for b in breakdowns), ZERO)
+                    lines[(code, meter)] = breakdowns
+        pricing = cls(codes=list(tariffs), costs=costs, refused=refused, lines=lines,
+                      kinds=kinds)
+        pricing.tariffs, pricing.spot = tariffs, spot
+        return pricing
+
+    def customer_costs(self, row) -> dict[str, Decimal]:
+        """Product -> the customer's year under it (all meters), eligible products only."""
+        out = {}
+        for code in self.codes:
+            if row.kind not in self.kinds[code]:
+                continue
+            parts = [self.costs.get((code, m)) for m in row.meter_ids]
+            if parts and all(p is not None for p in parts):
+                out[code] = sum(parts, ZERO)
+        return out
+
+    def unit_price(self, row, code) -> Decimal | None:
+        """The customer's average energy price under `code` (energy and spot lines / kWh)."""
+        amount, kwh = ZERO, ZERO
+        for m in row.meter_ids:
+            for breakdown in self.lines.get((code, m), ()):
+                for line in breakdown.lines:
+                    if line.kind in (LineKind.ENERGY, LineKind.SPOT):
+                        amount += line.amount
+                        kwh += line.quantity
+        return (amount / kwh).quantize(Decimal("0.0001")) if kwh else None
+
+
+def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, temperature,
+              normals, profiles, pricing, alerted, months):
+    on = context.on
+    report: dict = {"kind": row.kind, "region": row.region}
+    usage = pd.Series(_daily_usage(row, rollups, in_day_30), index=dates)
+    temps = temperature if temperature is not None else pd.Series(
+        [], index=pd.DatetimeIndex([]), dtype=float)
+    daily = pd.DataFrame({"kwh": usage,
+                          "temperature": temps.reindex(dates).to_numpy(dtype=float)},
+                         index=dates)
+    fit = baseline_fit(daily=daily, period=year)
+    model = fit.model if fit.sufficient else None
+    result = {"customer_id": row.id, "baseline_days": fit.days}
+    if model is None:
+        result["insufficient_reason"] = "; ".join(fit.insufficient) or "no baseline model"
+        report["baseline"] = {"insufficient": result["insufficient_reason"]}
+    else:
+        result.update(model_kind=model.kind, intercept_kwh_per_day=model.intercept_kwh_per_day,
+                      beta_hdd=model.beta_hdd, beta_cdd=model.beta_cdd,
+                      heating_balance_point=model.heating_balance_point,
+                      cooling_balance_point=model.cooling_balance_point,
+                      r_squared_adj=model.r_squared_adj)
+        report["baseline"] = {"kind": model.kind, "days": fit.days,
+                              "observed_kwh": round(fit.observed_kwh, 3),
+                              "r_squared_adj": round(model.r_squared_adj, 6)}
+    report["trend"] = _trend(daily=daily, model=model, normals=normals, on=on,
+                             months=months)
+    readings = _readings(row, profiles)
+    breakdown = None
+    if readings is not None:
+        try:
+            breakdown = energy_breakdown(readings=readings, tz=tz, interval_hours=0.5,
+                                         model=model, daily_temperature=temps)
+            report["breakdown"] = {k: (round(v, 3) if isinstance(v, float) else v)
+                                   for k, v in breakdown.__dict__.items()}
+        except GridlineError as exc:
+            report["breakdown"] = {"unavailable": exc.detail}
+        if row.kind == "ENTERPRISE":
+            split = opening_hours_split(readings=readings, tz=tz)
+            report["opening_hours"] = {k: (round(v, 3) if isinstance(v, float) else v)
+                                       for k, v in split.__dict__.items()}
+        report["typical_day"] = [None if np.isnan(v) else round(float(v), 4) for v in
+                                 typical_day(readings=readings, tz=tz, interval_minutes=30)]
+    costs = pricing.customer_costs(row)
+    current = row.product_code
+    candidates = []
+    unit_price = pricing.unit_price(row, current) if current else None
+    if costs:
+        best = min(sorted(costs), key=lambda code: costs[code])
+        report["tariffs"] = {
+            "current": current, "best": best, "days": 365,
+            "options": [{"product": code, "total_inc_tax": str(costs[code])}
+                        for code in sorted(costs, key=lambda code: (costs[code], code))],
+            "not_priceable": pricing.refused,
+        }
+        if current in costs:
+            candidates.append(tariff_switch_recommendation(
+                current_product=current, current_cost=costs[current], best_product=best,
+                best_cost=costs[best], days=365))
+    shift = _load_shift(row=row, readings=readings, pricing=pricing, tz=tz,
+                        breakdown=breakdown)
+    if shift is not None:
+        report["load_shift"] = {"days": shift.days, "kwh_moved": round(shift.kwh_moved, 3),
+                                "cost_before": str(shift.cost_before),
+                                "cost_after": str(shift.cost_after),
+                                "usual_window_start": (shift.usual_window_start.isoformat(
+                                    timespec="minutes") if shift.usual_window_start else None)}
+        candidates.append(load_shift_recommendation(shift=shift))
+    if unit_price:
+        if model is not None and normals is not None:
+            year_normals = normals.iloc[:365].to_numpy()
+            if not np.isnan(year_normals).any():
+                candidates.append(heating_recommendation(
+                    model=model, normal_temperature=year_normals, unit_price=unit_price))
+                candidates.append(cooling_recommendation(
+                    model=model, normal_temperature=year_normals, unit_price=unit_price))
+    alert = None
+    if model is not None and current in costs:
+        report["forecast"], alert = _forecast(
+            row=row, model=model, daily=daily, temps=temps, normals=normals, month=month,
+            on=on, year_cost=costs[current], year_kwh=usage.iloc[-365:].sum(),
+            alerted=alerted)
+    elif model is None:
+        report["forecast"] = {"unavailable": "no baseline: " + result["insufficient_reason"]}
+    result["report"] = json_ready(report)
+    extra = {"base_load_kw": breakdown.base_load_kw if breakdown is not None else None,
+             "unit_price": unit_price}
+    return result, candidates, alert, extra
+
+
+def _trend(*, daily, model, normals, on, months) -> dict:
+    """The last 12 whole months: observed kWh (months with 90% of their days measured)
+    and, with a baseline, weather-normalised kWh (observed - the model at that weather +
+    the model at normal weather, over the days with both); and the last whole month
+    against the same month last year."""
+    kwh = daily["kwh"].to_numpy()
+    temperature = daily["temperature"].to_numpy()
+    both = ~np.isnan(kwh) & ~np.isnan(temperature)
+    normal = (normals.reindex(daily.index).to_numpy() if normals is not None
+              else np.full(len(kwh), np.nan))
+    adjustment = None
+    if model is not None:
+        usable = both & ~np.isnan(normal)
+        adjustment = np.where(usable, model.predict(np.where(usable, normal, 0.0))
+                              - model.predict(np.where(usable, temperature, 0.0)), 0.0)
+    entries = []
+    for start, days, part in zip(months.starts, months.days, months.slices, strict=True):
+        values = kwh[part]
+        measured = ~np.isnan(values)
+        entry = {"month": start.isoformat(), "observed_kwh": None, "normalised_kwh": None}
+        if measured.sum() >= 0.9 * days:
+            observed = float(values[measured].sum())
+            entry["observed_kwh"] = round(observed, 3)
+            if adjustment is not None and not np.isnan(normal[part][both[part]]).any():
+                entry["normalised_kwh"] = round(observed + float(adjustment[part].sum()), 3)
+        entries.append(entry)
+    out = {"months": entries}
+    if model is not None:
+        first = on.replace(day=1)
+        last = DateRange(months_back(first, 1), first)
+        try:
+            comparison = period_comparison(model=model, daily=daily, period=last)
+            out["last_month"] = {
+                "month": last.start.isoformat(), "change_kwh": round(comparison.change_kwh, 3),
+                "weather_kwh": round(comparison.weather_kwh, 3),
+                "other_kwh": round(comparison.other_kwh, 3)}
+        except InsufficientData as exc:
+            out["last_month"] = {"unavailable": exc.detail}
+    return out
+
+
+def months_back(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _load_shift(*, row, readings, pricing, tz, breakdown):
+    """Only on a dynamic (spot) tariff: its per-interval energy price from the market."""
+    tariff = pricing.tariffs.get(row.product_code) if row.product_code else None
+    if tariff is None or not tariff.spot_rates or readings is None or breakdown is None:
+        return None
+    rate = tariff.spot_rates[0]
+    market = (pricing.spot or {}).get(rate.instrument)
+    if market is None or market.empty:
+        return None
+    price = market.to_numpy() * float(rate.multiplier) + float(rate.adder)
+    if rate.floor is not None:
+        price = np.maximum(price, float(rate.floor))
+    if rate.cap is not None:
+        price = np.minimum(price, float(rate.cap))
+    per_interval = pd.Series(price, index=market.index)  # already on the half-hour grid
+    try:
+        return load_shift(readings=readings, prices=per_interval, tz=tz, interval_minutes=30,
+                          base_load_kw=breakdown.base_load_kw)
+    except GridlineError:
+        return None
+
+
+def _forecast(*, row, model, daily, temps, normals, month, on, year_cost, year_kwh,
+              alerted):
+    """This month's bill: measured days + the model at the actual temperature for past
+    days and the normal one for days to come, priced at the customer's average price of
+    the last 12 months under their tariff (all charges and tax per kWh)."""
+    known = temps.reindex(pd.date_range(month.start, month.end, inclusive="left"))
+    future = known.index >= pd.Timestamp(on)
+    filled = known.where(~future, normals.reindex(known.index) if normals is not None
+                         else np.nan)
+    try:
+        forecast = bill_forecast(model=model, period=month, on=on,
+                                 daily_usage=daily["kwh"].dropna(),
+                                 daily_temperature=filled)
+    except InsufficientData as exc:
+        return {"unavailable": exc.detail}, None
+    if not year_kwh:
+        return {"unavailable": "no consumption in the last 12 months to price with"}, None
+    average = Decimal(year_cost) / Decimal(repr(float(year_kwh)))
+    amount = money_round(Decimal(repr(forecast.total_kwh)) * average)
+    last_year = DateRange(month.start.replace(year=month.start.year - 1),
+                          month.end.replace(year=month.end.year - 1))
+    earlier = daily["kwh"].loc[pd.Timestamp(last_year.start):pd.Timestamp(
+        last_year.end) - pd.Timedelta(days=1)]
+    last_amount = (money_round(Decimal(repr(float(earlier.sum()))) * average)
+                   if len(earlier) == last_year.days and earlier.notna().all() else None)
+    figures = {"period_start": month.start.isoformat(), "period_end": month.end.isoformat(),
+               "measured_days": forecast.measured_days,
+               "measured_kwh": round(forecast.measured_kwh, 3),
+               "predicted_days": forecast.predicted_days,
+               "predicted_kwh": round(forecast.predicted_kwh, 3),
+               "amount": str(amount), "average_price": str(average.quantize(
+                   Decimal("0.0001"))), "last_year_amount": (
+                   str(last_amount) if last_amount is not None else None)}
+    decision = high_bill_alert(forecast_amount=amount, last_year_amount=last_amount,
+                               percentage=ALERT_PERCENTAGE if last_amount else None,
+                               already_alerted=alerted)
+    figures["alert"] = {"send": decision.send, "reason": decision.reason}
+    alert = ({"customer_id": row.id, "period_start_date": month.start,
+              "period_end_date": month.end, "forecast_amount": amount,
+              "reason": decision.reason} if decision.send else None)
+    return figures, alert
+
+
+def json_ready(value):
+    """JSON-ready: Decimals as strings, numpy numbers as Python numbers, NaN as None."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

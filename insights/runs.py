@@ -1,0 +1,201 @@
+"""The nightly insights job of one retailer: start, plan (customer chunks), compute each
+chunk (insights/chunks.py), finish (neighbours and segments, which need every customer).
+The Celery tasks (insights/tasks.py) and the demo call these; each makes its writes
+atomically. Idempotent per (run, customer): a result written once is kept, a chunk run
+again skips it.
+"""
+import logging
+from datetime import date, datetime
+
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from core.errors import GridlineError
+from insights.chunks import ChunkContext, chunk_results, json_ready, months_back
+from insights.domain.neighbours import neighbour_comparisons
+from insights.domain.segments import customer_segments
+from insights.loading import customers_load, monthly_kwh_load
+from insights.models import (
+    CustomerInsight,
+    HighBillAlert,
+    InsightsRun,
+    Recommendation,
+    RunStatus,
+    Segment,
+)
+
+logger = logging.getLogger(__name__)
+
+CHUNK_CUSTOMERS = 500
+SEGMENTS = 4
+
+
+class RunAlreadyActive(GridlineError):
+    code = "insights_run_active"
+
+
+class UnableToRunInsights(GridlineError):
+    code = "insights_run_invalid"
+
+
+def run_start(*, on: date, now: datetime) -> InsightsRun:
+    try:
+        with transaction.atomic():
+            return InsightsRun.objects.create(on_date=on, started_at=now)
+    except IntegrityError:
+        running = InsightsRun.objects.filter(status=RunStatus.RUNNING).order_by("pk").first()
+        raise RunAlreadyActive(
+            f"Insights run {running.pk if running else '?'} is still running.") from None
+
+
+def run_plan(*, run_id: int, chunk_customers: int = CHUNK_CUSTOMERS) -> list[list[int]]:
+    """The run's customers (those with an import meter) in chunks, by id."""
+    from metering.models import Meter
+    ids = sorted(set(Meter.objects.filter(direction="IMPORT", removed_at__isnull=True)
+                     .values_list("meter_point__premise__customer_id", flat=True)))
+    chunks = [ids[i:i + chunk_customers] for i in range(0, len(ids), chunk_customers)]
+    InsightsRun.objects.filter(pk=run_id).update(chunks=len(chunks))
+    return chunks
+
+
+def run_chunk_compute(*, run_id: int, customer_ids: list[int], time_zone: str,
+                      currency: str, now: datetime) -> dict:
+    """Compute and store the results of these customers that the run has not got yet."""
+    run = InsightsRun.objects.get(pk=run_id)
+    done = set(CustomerInsight.objects.filter(run_id=run_id, customer_id__in=customer_ids)
+               .values_list("customer_id", flat=True))
+    todo = [pk for pk in customer_ids if pk not in done]
+    if not todo:
+        return {"customers": 0, "skipped": len(done)}
+    context = ChunkContext(on=run.on_date, time_zone=time_zone, currency=currency, now=now)
+    results, recommendations, alerts = chunk_results(customer_ids=todo, context=context)
+    with transaction.atomic():
+        CustomerInsight.objects.bulk_create(
+            [CustomerInsight(run_id=run_id, computed_at=now, **result) for result in results],
+            ignore_conflicts=True)
+        Recommendation.objects.bulk_create(
+            [Recommendation(run_id=run_id, currency=currency, **row)
+             for row in recommendations], ignore_conflicts=True)
+        HighBillAlert.objects.bulk_create(
+            [HighBillAlert(run_id=run_id, currency=currency, created_at=now, **row)
+             for row in alerts], ignore_conflicts=True)
+    return {"customers": len(results), "skipped": len(done)}
+
+
+def run_finish(*, run_id: int, time_zone: str, now: datetime) -> InsightsRun:
+    """Neighbours and segments over every customer of the run, then the counts; DONE."""
+    run = InsightsRun.objects.get(pk=run_id)
+    results = {r.customer_id: r for r in CustomerInsight.objects.filter(run_id=run_id)
+               .only("id", "customer_id", "report", "segment")}
+    _neighbours(results=results, on=run.on_date, time_zone=time_zone)
+    _segments(run=run, results=results)
+    with transaction.atomic():
+        CustomerInsight.objects.bulk_update(list(results.values()), ["report", "segment"],
+                                            batch_size=1000)
+        counts = CustomerInsight.objects.filter(run_id=run_id).aggregate(
+            customers=Count("pk"), insufficient=Count("pk", filter=~Q(insufficient_reason="")))
+        run.customers = counts["customers"]
+        run.insufficient = counts["insufficient"]
+        run.with_baseline = run.customers - run.insufficient
+        run.recommendations = Recommendation.objects.filter(run_id=run_id).count()
+        run.status, run.finished_at = RunStatus.DONE, now
+        run.save(update_fields=["customers", "insufficient", "with_baseline",
+                                "recommendations", "status", "finished_at"])
+    return run
+
+
+def run_fail(*, run_id: int, detail: str, now: datetime) -> None:
+    InsightsRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, detail=detail[:2000], finished_at=now)
+
+
+def _neighbours(*, results, on, time_zone) -> None:
+    first = on.replace(day=1)
+    months = [months_back(first, back) for back in range(12, 0, -1)]
+    customers = customers_load(customer_ids=list(results))
+    homes = pd.DataFrame({
+        "region": [c.region for c in customers.values()],
+        "floor_area": [c.floor_area for c in customers.values()],
+        "heating_type": [c.heating_type for c in customers.values()],
+        "kind": [c.kind for c in customers.values()],
+    }, index=pd.Index(list(customers), name="home"))
+    if homes.empty:
+        return
+    monthly = monthly_kwh_load(months=months, tz=time_zone).reindex(homes.index)
+    comparisons = neighbour_comparisons(homes=homes, monthly_kwh=monthly)
+    for customer_id, result in results.items():
+        summary = comparisons.homes.loc[customer_id]
+        reason = summary["hidden_reason"]
+        if isinstance(reason, str) and reason:
+            block = {"hidden": reason}
+        else:
+            rows = comparisons.months.loc[customer_id]
+            block = {"neighbours": int(summary["neighbours"]),
+                     "relaxed": _relaxed(summary["relaxed"]),
+                     "months": [{"month": month.date().isoformat(), "you": float(r["you"]),
+                                 "all_neighbours": float(r["all_neighbours"]),
+                                 "efficient_neighbours": float(r["efficient_neighbours"])}
+                                for month, r in rows.iterrows() if r["shown"]]}
+        result.report = {**result.report, "neighbours": json_ready(block)}
+
+
+def _relaxed(value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value] if value is not None else []
+
+
+def _segments(*, run, results) -> None:
+    Segment.objects.filter(run=run).delete()  # a finish run again recomputes them
+    days = {pk: r.report.get("typical_day") for pk, r in results.items()}
+    days = {pk: d for pk, d in days.items() if d and len(d) == 48}
+    if not days:
+        return
+    profiles = pd.DataFrame.from_dict(days, orient="index", dtype=float)
+    cheapest = pd.Series({pk: r.report["tariffs"]["best"] for pk, r in results.items()
+                          if r.report.get("tariffs")}, dtype=object)
+    usable = int((profiles.notna().all(axis=1) & (profiles.sum(axis=1) > 0)).sum())
+    count = min(SEGMENTS, usable)
+    if count < 1:
+        return
+    try:
+        segmentation = customer_segments(profiles=profiles, segments=count,
+                                         cheapest_product=cheapest)
+    except GridlineError as exc:
+        logger.info("No segments for run %s: %s", run.pk, exc.detail)
+        return
+    Segment.objects.bulk_create([
+        Segment(run=run, number=s.number, size=s.size, mean_daily_kwh=s.mean_daily_kwh,
+                typical_day=[round(float(v), 4) for v in s.typical_day],
+                shape=[round(float(v), 6) for v in s.shape],
+                cheapest_product=s.cheapest_product or "")
+        for s in segmentation.segments])
+    for pk, number in segmentation.labels.items():
+        results[pk].segment = int(number)
+
+
+def run_execute_inline(*, on: date, time_zone: str, currency: str, now: datetime) -> dict:
+    """The whole job in this process (the demo's first run, before any worker is up);
+    the workers run the same functions chunk by chunk."""
+    run = run_start(on=on, now=now)
+    try:
+        for chunk in run_plan(run_id=run.pk):
+            run_chunk_compute(run_id=run.pk, customer_ids=chunk, time_zone=time_zone,
+                              currency=currency, now=now)
+        run = run_finish(run_id=run.pk, time_zone=time_zone, now=now)
+    except Exception as exc:
+        run_fail(run_id=run.pk, detail=f"{type(exc).__name__}: {exc}", now=now)
+        raise
+    return run_summary(run=run)
+
+
+def run_summary(*, run: InsightsRun) -> dict:
+    insufficient = (CustomerInsight.objects.filter(run=run).exclude(insufficient_reason="")
+                    .order_by("customer__reference")
+                    .values_list("customer__reference", "insufficient_reason"))
+    return {"run": run.pk, "status": run.status, "customers": run.customers,
+            "with_baseline": run.with_baseline,
+            "insufficient": [{"customer": ref, "reason": reason}
+                             for ref, reason in insufficient],
+            "recommendations": run.recommendations}
