@@ -22,7 +22,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from accounts.models import Account
+from accounts.domain.audit import Actor
+from accounts.models import Account, AuditChannel
 from billing.admin_forms import PaymentRecordForm, RunStartForm
 from billing.domain.issuing import drafts_issue
 from billing.domain.payments import UnableToRecordPayment, payment_record
@@ -274,7 +275,9 @@ class PaymentAdmin(ReadOnlyAdmin):
                     payment, created = payment_record(
                         account=account, amount=data["amount"], method=data["method"],
                         external_reference=data["external_reference"],
-                        received_at=data["received_at"], now=timezone.now())
+                        received_at=data["received_at"],
+                        actor=Actor(channel=AuditChannel.ADMIN, at=timezone.now(),
+                                    user=request.user))
                 except UnableToRecordPayment as exc:
                     form.add_error(None, exc.detail)
                 else:

@@ -13,6 +13,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import client_id_of
+from accounts.domain.audit import Actor
+from accounts.models import AuditChannel
 from billing import serializers as s
 from billing.domain.payments import payment_record
 from billing.domain.periods import InvalidBillingPeriod, month_period
@@ -113,6 +116,8 @@ class PaymentCreate(APIView):
         payment, created = payment_record(
             account=account, amount=data["amount"], method=data["method"],
             external_reference=data["external_reference"],
-            received_at=data["received_at"], now=timezone.now())
+            received_at=data["received_at"],
+            actor=Actor(channel=AuditChannel.API, at=timezone.now(), user=request.user,
+                        client_id=client_id_of(request)))
         return Response(s.PaymentOut(payment).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -1,17 +1,19 @@
 """The portal shell: one navigation for every customer page, with the retailer's name and
 colour (a template context processor).
 
-Each entry names a URL; an entry whose URL does not exist yet is left out, so the places
-billing ("Bills", `billing-portal:bills`) and insights ("Insights",
-`insights-portal:insights`) keep in the menu appear as soon as those apps add their pages.
+Each entry names a URL; an entry whose URL does not exist is left out. "Community energy"
+(the generator dashboard) shows only to a cooperative's members and managers.
 """
 from django.urls import NoReverseMatch, reverse
+
+from cooperatives.services.access import cooperatives_visible_to
 
 PORTAL_NAVIGATION = (
     ("account", "Account", "portal:account"),
     ("consumption", "Consumption", "metering-portal:consumption"),
     ("bills", "Bills", "billing-portal:bills"),
     ("insights", "Insights", "insights-portal:insights"),
+    ("cooperatives", "Community energy", "cooperatives-portal:list"),
     ("tariffs", "Tariffs", "tariffs-offered"),
     ("market", "Market", "market-live"),
     ("sharing", "Data sharing", "portal:consents"),
@@ -19,13 +21,15 @@ PORTAL_NAVIGATION = (
 )
 
 
-def portal_navigation(path: str) -> list[dict]:
+def portal_navigation(path: str, *, user=None) -> list[dict]:
     items = []
     for key, label, url_name in PORTAL_NAVIGATION:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
             continue  # a slot for pages that are not there yet
+        if key == "cooperatives" and not cooperatives_visible_to(user=user).exists():
+            continue
         items.append({"key": key, "label": label, "url": url, "active": False})
     # The page's own entry is the longest URL its path starts with (/account/sharing/ is
     # "Data sharing", not "Account").
@@ -42,5 +46,5 @@ def portal_shell(request):
     return {
         "retailer_name": tenant.name,
         "brand_colour": getattr(tenant, "brand_colour", "") or "#0b7a53",
-        "portal_nav": portal_navigation(request.path),
+        "portal_nav": portal_navigation(request.path, user=getattr(request, "user", None)),
     }

@@ -8,10 +8,11 @@ import logging
 from datetime import date, datetime
 
 import pandas as pd
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 
 from core.errors import GridlineError
+from core.metrics import insights_run_counted
 from insights.chunks import ChunkContext, chunk_results, json_ready, months_back
 from insights.domain.neighbours import neighbour_comparisons
 from insights.domain.segments import customer_segments
@@ -102,12 +103,24 @@ def run_finish(*, run_id: int, time_zone: str, now: datetime) -> InsightsRun:
         run.status, run.finished_at = RunStatus.DONE, now
         run.save(update_fields=["customers", "insufficient", "with_baseline",
                                 "recommendations", "status", "finished_at"])
+        _run_counted(run)
     return run
 
 
 def run_fail(*, run_id: int, detail: str, now: datetime) -> None:
-    InsightsRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, detail=detail[:2000], finished_at=now)
+    with transaction.atomic():
+        failed = InsightsRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, detail=detail[:2000], finished_at=now)
+        if failed:
+            _run_counted(InsightsRun.objects.get(pk=run_id))
+
+
+def _run_counted(run: InsightsRun) -> None:
+    """The run's metrics (core/metrics.py), once: by the transaction that finished it,
+    when it commits."""
+    counts = {"schema": connection.schema_name, "kind": "nightly", "status": run.status,
+              "duration_seconds": (run.finished_at - run.started_at).total_seconds()}
+    transaction.on_commit(lambda: insights_run_counted(**counts))
 
 
 def _neighbours(*, results, on, time_zone) -> None:

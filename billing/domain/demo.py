@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
+from accounts.domain.audit import Actor
 from billing.models import Bill, BillingRun, BillStatus, CreditNote, RunStatus
 from core.ranges import DateRange, local_days
 from market.domain.prices import RawPoint, prices_save
@@ -151,4 +152,4 @@ def _pay(*, time_zone: str, unpaid_from: date | None) -> None:
         paid_at = _noon(bill.issue_date + timedelta(days=7), time_zone)
         payment_record(account=bill.account, amount=bill.total_inc_tax,
                        method="DIRECT_DEBIT", external_reference=f"DD-{bill.number}",
-                       received_at=paid_at, now=paid_at)
+                       received_at=paid_at, actor=Actor.system(at=paid_at))

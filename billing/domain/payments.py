@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from accounts.models import Account
+from accounts.domain.audit import Actor, audit_by
+from accounts.models import Account, AuditAction
 from billing.models import (
     OPEN_BILL_STATUSES,
     Bill,
@@ -49,10 +50,12 @@ def _amount(value) -> Decimal:
 
 
 def payment_record(*, account: Account, amount, method: str, external_reference: str,
-                   received_at: datetime, now: datetime) -> tuple[Payment, bool]:
+                   received_at: datetime, actor: Actor) -> tuple[Payment, bool]:
     """Record a payment (or a prepay top-up, method TOP_UP) once per account and external
-    reference: (payment, created). The same reference again returns the first payment and
-    records nothing (whatever its amount); the database's unique index settles a race."""
+    reference: (payment, created), with its ledger entry and the actor's audit row in one
+    transaction. The same reference again returns the first payment and records nothing
+    (whatever its amount); the database's unique index settles a race."""
+    now = actor.at
     amount = _amount(amount)
     if method not in PaymentMethod.values:
         raise UnableToRecordPayment(
@@ -75,6 +78,11 @@ def payment_record(*, account: Account, amount, method: str, external_reference:
                 description=f"{payment.get_method_display()} {reference}")], at=now)
             payments_settle(account_ids=[account.pk])
             _prepay_alert_clear(account_id=account.pk, now=now)
+            audit_by(actor=actor, customer_ids=[account.customer_id],
+                     action=AuditAction.CREATE, subject="payment",
+                     detail={"account": account.number, "payment": payment.pk,
+                             "amount": str(amount), "method": method,
+                             "external_reference": reference})
     except IntegrityError:
         existing = Payment.objects.filter(account=account, external_reference=reference).first()
         if existing is None:

@@ -30,7 +30,6 @@ def operator_status(request):
         "workers": workers,
         "depths": depths,
         "rules": status.state_rules(),
-        "insights_available": status.insights_run_model() is not None,
         "refresh_seconds": REFRESH_SECONDS,
         "now": now,
     }

@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from config.ops.errors import errors_last_day
 from config.ops.heartbeat import heartbeats_read, redis_client
+from insights.models import InsightsRun
 from tenants.models import Retailer
 
 # kombu's Redis transport keeps priorities 3, 6 and 9 of a queue in lists of their own.
@@ -122,31 +122,12 @@ def last_billing_runs(schemas: list[str]) -> dict[str, dict]:
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in cursor.fetchall()}
 
 
-def insights_run_model():
-    """The insights app's run model when it has one (a model named ...Run with a status),
-    else None: the view then says there is nothing to show."""
-    try:
-        models = apps.get_app_config("insights").get_models()
-    except LookupError:
-        return None
-    for model in models:
-        names = {f.name for f in model._meta.get_fields()}
-        if model.__name__.endswith("Run") and "status" in names:
-            return model
-    return None
-
-
 def last_insights_runs(schemas: list[str]) -> dict[str, dict]:
-    model = insights_run_model()
-    if model is None:
-        return {}
-    names = {f.name for f in model._meta.get_fields()}
-    wanted = [n for n in ("kind", "status", "started_at", "finished_at", "created_at")
-              if n in names]
     runs = {}
-    for schema in _tables_present(schemas, model._meta.db_table):
+    for schema in _tables_present(schemas, InsightsRun._meta.db_table):
         with schema_context(schema):
-            row = model.objects.order_by("-pk").values("pk", *wanted).first()
+            row = (InsightsRun.objects.order_by("-pk")
+                   .values("pk", "status", "started_at", "finished_at").first())
         if row is not None:
             runs[schema] = row
     connection.set_schema_to_public()

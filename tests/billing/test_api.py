@@ -9,6 +9,7 @@ import pytest
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
+from accounts.models import AuditEvent
 from billing.models import Bill, LedgerEntry, Payment
 from tests.accounts.test_api import bearer
 from tests.billing.doors import billed_customer, bills_of
@@ -100,6 +101,11 @@ def test_a_payment_is_recorded_once_per_external_reference(alpha, alpha_bills, t
         assert LedgerEntry.objects.filter(account=account, kind="PAYMENT").count() == 1
         september = bills_of(account)[0]
         assert september.paid == Decimal("50.00")
+        # Audited once, as the partner's write, in the payment's transaction.
+        audits = list(AuditEvent.objects.filter(customer_id_value=account.customer_id,
+                                                subject="payment")
+                      .values_list("action", "channel", "actor_client_id"))
+        assert audits == [("CREATE", "API", "alpha-partner")]
     ledger = alpha.get(f"/api/v1/accounts/{account.pk}/ledger/", **token).json()
     assert ledger["entries"][-1]["amount"] == "-50.00"
 

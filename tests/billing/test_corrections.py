@@ -6,6 +6,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from accounts.domain.audit import Actor
 from billing.domain.payments import payment_record
 from billing.domain.reads import bill_detail, ledger_of_account
 from billing.models import Bill, CreditNote, LedgerEntry
@@ -38,7 +39,7 @@ def test_actual_reads_after_issue_cancel_and_replace_the_bill(in_alpha):
     assert original.total_inc_tax == Decimal("159.00")
     assert original.estimated_share == Decimal("0.0333")
     payment_record(account=account, amount="159.00", method="BANK_TRANSFER",
-                   external_reference="PAY-COR1", received_at=NOW, now=NOW)
+                   external_reference="PAY-COR1", received_at=NOW, actor=Actor.system(at=NOW))
 
     # The meter's real reads for 10 April arrive a week after the bill: 1.5 kWh each.
     later = NOW + timedelta(days=7)

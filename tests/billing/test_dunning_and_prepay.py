@@ -3,6 +3,7 @@ low-balance alert once and top-ups as payments."""
 from datetime import date
 from decimal import Decimal
 
+from accounts.domain.audit import Actor
 from billing.domain.dunning import dunning_advance
 from billing.domain.ledger import account_balance
 from billing.domain.payments import payment_record
@@ -31,7 +32,7 @@ def test_overdue_bills_get_each_step_once_and_a_payment_stops_them(in_alpha):
     assert bill.status == "OVERDUE"
     # The other customer pays; 40 days late, only the unpaid bill goes further.
     payment_record(account=other, amount="144.00", method="CARD", external_reference="D-2",
-                   received_at=NOW, now=NOW)
+                   received_at=NOW, actor=Actor.system(at=NOW))
     dunning_advance(today=date(2026, 6, 25), now=NOW)
     assert sorted(DunningNotice.objects.filter(bill=bill).values_list("step", flat=True)) == [
         "DISCONNECTION_WARNING", "FINAL_NOTICE", "REMINDER"]
@@ -44,7 +45,7 @@ def test_prepay_is_charged_daily_with_one_low_balance_alert(in_alpha):
                                   payment="PREPAY")
     readings(meter, DateRange(date(2026, 4, 1), date(2026, 4, 6)), "0.5")
     payment_record(account=account, amount="20.00", method="TOP_UP",
-                   external_reference="TOP-1", received_at=NOW, now=NOW)
+                   external_reference="TOP-1", received_at=NOW, actor=Actor.system(at=NOW))
     # A day: 24 kWh x 0.20 = 4.80 + 0.50 standing = 5.30. A regular run leaves it alone.
     bill_now(month(2026, 4), account_ids=[account.pk])
     assert not Bill.objects.filter(account=account).exists()
@@ -61,7 +62,7 @@ def test_prepay_is_charged_daily_with_one_low_balance_alert(in_alpha):
     assert (alert.raised_on, alert.credit, alert.cleared_at) == (
         date(2026, 4, 3), Decimal("4.10"), None)
     payment_record(account=account, amount="30.00", method="TOP_UP",
-                   external_reference="TOP-2", received_at=NOW, now=NOW)
+                   external_reference="TOP-2", received_at=NOW, actor=Actor.system(at=NOW))
     alert.refresh_from_db()
     assert alert.cleared_at == NOW
 

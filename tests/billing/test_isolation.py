@@ -3,6 +3,7 @@ through the domain read functions the front doors call."""
 import pytest
 from django_tenants.utils import schema_context
 
+from accounts.domain.audit import Actor
 from billing.domain.payments import payment_record
 from billing.domain.reads import (
     BillNotFound,
@@ -22,7 +23,7 @@ def test_beta_bills_ledger_and_payments_are_invisible_at_alpha(db):
         readings(meter, month(2026, 4), "0.5")
         bill_now(month(2026, 4), account_ids=[account.pk])
         payment_record(account=account, amount="10.00", method="CARD",
-                       external_reference="ISO-1", received_at=NOW, now=NOW)
+                       external_reference="ISO-1", received_at=NOW, actor=Actor.system(at=NOW))
         bill = Bill.objects.get(account=account)
         assert access_bill_by_id(bill_id=bill.pk).pk == bill.pk
         assert len(ledger_of_account(account_id=account.pk)["entries"]) == 2

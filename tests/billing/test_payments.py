@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.domain.audit import Actor
+from accounts.models import AuditEvent
 from billing.domain.ledger import account_balance
 from billing.domain.payments import UnableToRecordPayment, payment_record
 from billing.models import Bill, LedgerEntry, Payment
@@ -27,13 +29,18 @@ def _billed_two_months(reference):
 def test_a_duplicate_external_reference_records_one_payment(in_alpha):
     account, april, _ = _billed_two_months("PAY1")
     first, created = payment_record(account=account, amount="50.00", method="CARD",
-                                    external_reference="REF-1", received_at=NOW, now=NOW)
+                                    external_reference="REF-1", received_at=NOW,
+                                    actor=Actor.system(at=NOW))
     again, created_again = payment_record(account=account, amount="50.00", method="CARD",
                                           external_reference="REF-1", received_at=NOW,
-                                          now=NOW)
+                                          actor=Actor.system(at=NOW))
     assert (created, created_again) == (True, False) and again.pk == first.pk
     assert Payment.objects.filter(account=account).count() == 1
     assert LedgerEntry.objects.filter(account=account, kind="PAYMENT").count() == 1
+    # One audit row, written with the payment; the replay records nothing.
+    audits = AuditEvent.objects.filter(customer_id_value=account.customer_id, subject="payment")
+    assert [(a.action, a.channel, a.detail["external_reference"]) for a in audits] == [
+        ("CREATE", "SYSTEM", "REF-1")]
     april.refresh_from_db()
     assert (april.paid, april.status) == (Decimal("50.00"), "PARTLY_PAID")
 
@@ -41,7 +48,7 @@ def test_a_duplicate_external_reference_records_one_payment(in_alpha):
 def test_a_payment_settles_the_oldest_bill_first_and_the_rest_stays_as_credit(in_alpha):
     account, april, may = _billed_two_months("PAY2")
     payment_record(account=account, amount="300.00", method="BANK_TRANSFER",
-                   external_reference="REF-2", received_at=NOW, now=NOW)
+                   external_reference="REF-2", received_at=NOW, actor=Actor.system(at=NOW))
     april.refresh_from_db()
     may.refresh_from_db()
     assert (april.status, may.status) == ("PAID", "PAID")
@@ -63,5 +70,5 @@ def test_bad_amounts_are_refused_and_nothing_is_written(in_alpha, amount, messag
     account, _, _ = _billed_two_months(f"PAY3{len(amount)}{amount[0]}")
     with pytest.raises(UnableToRecordPayment, match=message):
         payment_record(account=account, amount=amount, method="CARD",
-                       external_reference="X", received_at=NOW, now=NOW)
+                       external_reference="X", received_at=NOW, actor=Actor.system(at=NOW))
     assert not Payment.objects.filter(account=account).exists()

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
+from accounts.domain.audit import Actor
 from billing.domain.payments import payment_record
 from billing.models import PrepayCharge
 from tests.billing.doors import billed_customer, bills_of
@@ -85,7 +86,7 @@ def test_a_bill_shows_its_lines_the_chart_of_its_period_and_a_pdf(alpha, carol):
 def test_balance_and_payments(alpha, carol):
     with schema_context("alpha"):
         payment_record(account=carol, amount="400.00", method="CARD",
-                       external_reference="CARD-77", received_at=NOW, now=NOW)
+                       external_reference="CARD-77", received_at=NOW, actor=Actor.system(at=NOW))
     html = alpha.get("/bills/balance/").content.decode()
     # two bills (September 30 x 0.5 + 720 x 0.5 x 0.2 -> 159.00 + 7.95 = 166.95; October
     # 172.73) = 339.68; paid 400.00: 60.32 in credit.
@@ -104,7 +105,7 @@ def test_a_prepay_customer_sees_balance_and_daily_charges(alpha):
                                         role=Role.CUSTOMER)
         CustomerUser.objects.create(user=user, customer=account.customer)
         payment_record(account=account, amount="20.00", method="TOP_UP",
-                       external_reference="TOP-1", received_at=NOW, now=NOW)
+                       external_reference="TOP-1", received_at=NOW, actor=Actor.system(at=NOW))
         from billing.domain.prepay import prepay_charge_day
         from tests.billing.world import readings
         day = month(2026, 11).start

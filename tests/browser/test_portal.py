@@ -21,9 +21,12 @@ pytestmark = pytest.mark.browser
 
 SERIAL = "ALPHA-M-BROWSER"
 DAY = datetime(2026, 1, 14, tzinfo=UTC)  # winter: local midnight is 00:00 UTC
-NAV = ["account", "consumption", "bills", "insights", "tariffs", "market", "sharing", "api"]
+# alice holds shares in the demo cooperative, so she sees "Community energy" too.
+NAV = ["account", "consumption", "bills", "insights", "cooperatives", "tariffs", "market",
+       "sharing", "api"]
 PAGES = {"/account/": "account", "/consumption/": "consumption", "/bills/": "bills",
-         "/bills/balance/": "bills", "/insights/": "insights", "/tariffs/": "tariffs",
+         "/bills/balance/": "bills", "/insights/": "insights",
+         "/cooperatives/": "cooperatives", "/tariffs/": "tariffs",
          "/market/": "market", "/account/sharing/": "sharing", "/account/contact/": "account",
          "/account/api/": "api"}
 

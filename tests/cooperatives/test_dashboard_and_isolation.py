@@ -8,10 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.domain.audit import Actor
+from accounts.users.models import Role
+from config.portal import portal_navigation
 from cooperatives.models import Cooperative
 from cooperatives.services.access import cooperatives_visible_to
 from cooperatives.services.live import latest_outputs
@@ -125,3 +128,17 @@ def test_a_manager_lands_on_the_cooperatives_after_logging_in(db):
     assert page.status_code == 200
     assert page.redirect_chain[-1][0] == "/cooperatives/"
     assert "ALPHA-COOP" in page.content.decode()
+
+
+def test_the_portal_menu_offers_community_energy_to_members_and_managers_only(db):
+    with schema_context("alpha"):
+        users = get_user_model().objects
+        alice = users.get(username="alice")
+        manager = users.get(username="alpha-coop")
+        newcomer = users.create_user(username="dora", password="x", role=Role.CUSTOMER)
+        keys = {name: [item["key"] for item in portal_navigation("/account/", user=user)]
+                for name, user in [("alice", alice), ("manager", manager),
+                                   ("newcomer", newcomer), ("anonymous", AnonymousUser())]}
+    assert "cooperatives" in keys["alice"] and "cooperatives" in keys["manager"]
+    assert "cooperatives" not in keys["newcomer"] and "cooperatives" not in keys["anonymous"]
+    assert keys["newcomer"][:2] == ["account", "consumption"]
