@@ -2,10 +2,12 @@
 colour (a template context processor).
 
 Each entry names a URL; an entry whose URL does not exist is left out. "Community energy"
-(the generator dashboard) shows only to a cooperative's members and managers.
+(the generator dashboard) shows only to a cooperative's members and managers, and is all
+a manager's login sees.
 """
 from django.urls import NoReverseMatch, reverse
 
+from accounts.users.models import Role
 from cooperatives.services.access import cooperatives_visible_to
 
 PORTAL_NAVIGATION = (
@@ -30,6 +32,8 @@ def portal_navigation(path: str, *, user=None) -> list[dict]:
             continue  # a slot for pages that are not there yet
         if key == "cooperatives" and not cooperatives_visible_to(user=user).exists():
             continue
+        if key != "cooperatives" and getattr(user, "role", None) == Role.COOP_MANAGER:
+            continue  # a manager's login is no customer: the dashboard is all it has
         items.append({"key": key, "label": label, "url": url, "active": False})
     # The page's own entry is the longest URL its path starts with (/account/sharing/ is
     # "Data sharing", not "Account").
