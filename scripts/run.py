@@ -59,6 +59,9 @@ def print_welcome(env, port):
             f"    Portal        {info['url']}  (customers: {customers}; password {password})",
             f"    Staff admin   {info['admin']}  ({info['staff']['username']} / {password}: "
             f"sales staff; {info['administrator']['username']} / {password}: administrator)",
+            # seed_demo's cooperative (cooperatives/services/demo.py) and its manager login
+            f"    Cooperative   {info['url']}cooperatives/  ({slug}-coop / {password}: "
+            f"{slug.upper()}-COOP's generator dashboard; members see it from their portal)",
             f"    Partner API   {info['api']}  "
             f"(docs {info['api']}docs/, schema {info['api']}schema/)",
             f"    Token         POST {info['partner']['token_url']} grant_type=client_credentials "
