@@ -55,13 +55,6 @@ _READINGS = f"""
          generate_series(%s::timestamptz, %s::timestamptz - interval '30 minutes',
                          interval '30 minutes') t
 """
-_ROLLUPS = """
-    INSERT INTO metering_dailyrollup (meter_id, day_date, kwh, interval_count, kwh_min,
-        kwh_max, actual_count, estimated_count, edited_count, missing_count)
-    SELECT meter_id, (interval_start AT TIME ZONE %s)::date, sum(kwh), count(*), min(kwh),
-           max(kwh), count(*), 0, 0, 0
-    FROM metering_reading GROUP BY 1, 2
-"""
 _TEMPERATURES = f"""
     INSERT INTO market_pricepoint (instrument_id, interval_start, value, received_at, source)
     SELECT i.id, t, round({_TEMPERATURE.format(t='t')}::numeric, 2), now(), 'bench'
@@ -80,12 +73,13 @@ def world_ensure(count: int, days: int) -> list[int]:
     from accounts.models import Account, Contract, Customer, MeterPoint, Premise
     from core.ranges import DateRange, local_days
     from metering.domain.partitions import partitions_ensure
+    from metering.domain.rollups import rollups_refresh
     from metering.models import Meter
     from tariffs.domain.catalogue import tariff_version_create
     from tariffs.models import Product, TariffVersion
 
     start = ON - timedelta(days=days)
-    marker = f"bench insights customers={count} days={days}"
+    marker = f"bench insights customers={count} days={days} rollups=packed"
     with connection.cursor() as cursor:
         cursor.execute("SELECT obj_description('metering_meter'::regclass, 'pg_class')")
         if cursor.fetchone()[0] == marker:
@@ -140,7 +134,13 @@ def world_ensure(count: int, days: int) -> list[int]:
     with connection.cursor() as cursor:
         for at in range(0, len(ids), 500):
             cursor.execute(_READINGS, [ids[at:at + 500], instants.start, instants.end])
-        cursor.execute(_ROLLUPS, [TIME_ZONE])
+        cursor.execute("VACUUM ANALYZE metering_reading")
+        # the rollups as ingest's last step computes them, with the packed readings the
+        # profile seam reads (metering.domain.rollups)
+        cursor.execute("SET jit = off")
+        for at in range(0, len(ids), 500):
+            rollups_refresh(cursor, meter_ids=ids[at:at + 500], lo=instants.start,
+                            hi=instants.end, tz=TIME_ZONE)
         cursor.execute(_TEMPERATURES, [instants.start - timedelta(days=1),
                                        instants.end + timedelta(days=40)])
         cursor.execute("COMMENT ON TABLE metering_meter IS %s", [marker])

@@ -19,7 +19,7 @@ from core.errors import GridlineError
 from core.money import ZERO, money_round
 from core.ranges import DateRange, local_days
 from insights.domain.baseline import baseline_fit
-from insights.domain.breakdown import energy_breakdown, opening_hours_split
+from insights.domain.breakdown import LocalGrid, energy_breakdown_on_grid, opening_hours_split
 from insights.domain.forecast import bill_forecast, high_bill_alert
 from insights.domain.load_shift import load_shift
 from insights.domain.recommendations import (
@@ -30,7 +30,7 @@ from insights.domain.recommendations import (
     rank_recommendations,
     tariff_switch_recommendation,
 )
-from insights.domain.segments import typical_day
+from insights.domain.segments import typical_day_on_grid
 from insights.domain.sufficiency import InsufficientData
 from insights.domain.weather import normal_temperatures, period_comparison
 from insights.loading import (
@@ -92,13 +92,35 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
                                                period_start_date=month.start)
                   .values_list("customer_id", flat=True))
     months = _Months(dates=dates, on=on)
+    # the local time of the profiles' half-hours, once for the chunk, and each region's
+    # temperature on those local dates
+    grid = LocalGrid.of(starts=profiles.starts, tz=tz)
+    on_grid = {region: series.reindex(grid.dates).to_numpy(dtype=float)
+               for region, series in temperatures.items()}
+    no_temperature = np.full(len(grid.dates), np.nan)
+    # and on the history's dates (the daily frame), with the normals
+    on_dates = {region: series.reindex(dates).to_numpy(dtype=float)
+                for region, series in temperatures.items()}
+    normal_on_dates = {region: series.reindex(dates).to_numpy()
+                       for region, series in normals.items()}
+    filled = {}
+
+    def month_filled(region, temps, normals):
+        if region not in filled:
+            filled[region] = month_temperature(temps=temps, normals=normals, month=month,
+                                               on=on)
+        return filled[region]
+
     computed = []
     for row in customers.values():
         computed.append(_customer(
             row=row, context=context, tz=tz, year=year, month=month, dates=dates,
             rollups=rollups, in_day_30=in_day_30, temperature=temperatures.get(row.region),
             normals=normals.get(row.region), profiles=profiles, pricing=pricing,
-            alerted=row.id in alerted, months=months))
+            alerted=row.id in alerted, months=months, grid=grid,
+            grid_temperature=on_grid.get(row.region, no_temperature),
+            temperature_on_dates=on_dates.get(row.region),
+            normal_on_dates=normal_on_dates.get(row.region), month_filled=month_filled))
     # "efficient" base load: what the best 20% of this chunk's customers of a kind run
     loads = {}
     for row, (_, _, _, extra) in zip(customers.values(), computed, strict=True):
@@ -157,16 +179,20 @@ def _daily_usage(row, rollups, in_day_30) -> np.ndarray:
     return total if row.meter_ids else np.full(rollups.kwh.shape[1], np.nan)
 
 
-def _readings(row, profiles) -> pd.Series | None:
-    """The customer's half-hourly kWh (its meters summed; an interval counts only when
-    every meter has it), by UTC interval start."""
-    rows = [profiles.row(m) for m in row.meter_ids if m in set(profiles.meter_ids.tolist())]
+def _half_hours(row, profiles) -> np.ndarray | None:
+    """The customer's half-hourly kWh on the profiles' grid (its meters summed; an
+    interval counts only when every meter has it: NaN otherwise), None without any."""
+    loaded = set(profiles.meter_ids.tolist())
+    rows = [profiles.row(m) for m in row.meter_ids if m in loaded]
     if not rows:
         return None
     kwh = profiles.kwh[rows].sum(axis=0)  # NaN where any meter lacks the interval
+    return kwh if not np.isnan(kwh).all() else None
+
+
+def _readings(kwh, profiles) -> pd.Series:
+    """Half-hourly kWh on the grid as a Series of the present intervals by UTC start."""
     present = ~np.isnan(kwh)
-    if not present.any():
-        return None
     index = pd.DatetimeIndex(profiles.starts[present].astype("datetime64[ns]"), tz="UTC")
     return pd.Series(kwh[present], index=index)
 
@@ -238,14 +264,16 @@ class TariffPricing:
 
 
 def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, temperature,
-              normals, profiles, pricing, alerted, months):
+              normals, profiles, pricing, alerted, months, grid, grid_temperature,
+              temperature_on_dates, normal_on_dates, month_filled):
     on = context.on
     report: dict = {"kind": row.kind, "region": row.region}
     usage = pd.Series(_daily_usage(row, rollups, in_day_30), index=dates)
     temps = temperature if temperature is not None else pd.Series(
         [], index=pd.DatetimeIndex([]), dtype=float)
     daily = pd.DataFrame({"kwh": usage,
-                          "temperature": temps.reindex(dates).to_numpy(dtype=float)},
+                          "temperature": (temperature_on_dates if temperature_on_dates
+                                          is not None else np.full(len(dates), np.nan))},
                          index=dates)
     fit = baseline_fit(daily=daily, period=year)
     model = fit.model if fit.sufficient else None
@@ -262,24 +290,27 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
         report["baseline"] = {"kind": model.kind, "days": fit.days,
                               "observed_kwh": round(fit.observed_kwh, 3),
                               "r_squared_adj": round(model.r_squared_adj, 6)}
-    report["trend"] = _trend(daily=daily, model=model, normals=normals, on=on,
+    report["trend"] = _trend(daily=daily, model=model, normal=normal_on_dates, on=on,
                              months=months)
-    readings = _readings(row, profiles)
+    half_hours = _half_hours(row, profiles)
+    readings = None
     breakdown = None
-    if readings is not None:
+    if half_hours is not None:
         try:
-            breakdown = energy_breakdown(readings=readings, tz=tz, interval_hours=0.5,
-                                         model=model, daily_temperature=temps)
+            breakdown = energy_breakdown_on_grid(kwh=half_hours, grid=grid, interval_hours=0.5,
+                                                 model=model, temperature=grid_temperature)
             report["breakdown"] = {k: (round(v, 3) if isinstance(v, float) else v)
                                    for k, v in breakdown.__dict__.items()}
         except GridlineError as exc:
             report["breakdown"] = {"unavailable": exc.detail}
         if row.kind == "ENTERPRISE":
+            readings = _readings(half_hours, profiles)
             split = opening_hours_split(readings=readings, tz=tz)
             report["opening_hours"] = {k: (round(v, 3) if isinstance(v, float) else v)
                                        for k, v in split.__dict__.items()}
         report["typical_day"] = [None if np.isnan(v) else round(float(v), 4) for v in
-                                 typical_day(readings=readings, tz=tz, interval_minutes=30)]
+                                 typical_day_on_grid(kwh=half_hours, minute=grid.minute,
+                                                     interval_minutes=30)]
     costs = pricing.customer_costs(row)
     current = row.product_code
     candidates = []
@@ -296,8 +327,8 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
             candidates.append(tariff_switch_recommendation(
                 current_product=current, current_cost=costs[current], best_product=best,
                 best_cost=costs[best], days=365))
-    shift = _load_shift(row=row, readings=readings, pricing=pricing, tz=tz,
-                        breakdown=breakdown)
+    shift = _load_shift(row=row, half_hours=half_hours, readings=readings, profiles=profiles,
+                        pricing=pricing, tz=tz, breakdown=breakdown)
     if shift is not None:
         report["load_shift"] = {"days": shift.days, "kwh_moved": round(shift.kwh_moved, 3),
                                 "cost_before": str(shift.cost_before),
@@ -316,7 +347,8 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
     alert = None
     if model is not None and current in costs:
         report["forecast"], alert = _forecast(
-            row=row, model=model, daily=daily, temps=temps, normals=normals, month=month,
+            row=row, model=model, daily=daily, month=month,
+            filled=month_filled(row.region, temps, normals),
             on=on, year_cost=costs[current], year_kwh=usage.iloc[-365:].sum(),
             alerted=alerted)
     elif model is None:
@@ -327,7 +359,7 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
     return result, candidates, alert, extra
 
 
-def _trend(*, daily, model, normals, on, months) -> dict:
+def _trend(*, daily, model, normal, on, months) -> dict:
     """The last 12 whole months: observed kWh (months with 90% of their days measured)
     and, with a baseline, weather-normalised kWh (observed - the model at that weather +
     the model at normal weather, over the days with both); and the last whole month
@@ -335,8 +367,8 @@ def _trend(*, daily, model, normals, on, months) -> dict:
     kwh = daily["kwh"].to_numpy()
     temperature = daily["temperature"].to_numpy()
     both = ~np.isnan(kwh) & ~np.isnan(temperature)
-    normal = (normals.reindex(daily.index).to_numpy() if normals is not None
-              else np.full(len(kwh), np.nan))
+    if normal is None:  # `normal`: the normal temperature on the daily frame's dates
+        normal = np.full(len(kwh), np.nan)
     adjustment = None
     if model is not None:
         usable = both & ~np.isnan(normal)
@@ -373,11 +405,13 @@ def months_back(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _load_shift(*, row, readings, pricing, tz, breakdown):
+def _load_shift(*, row, half_hours, readings, profiles, pricing, tz, breakdown):
     """Only on a dynamic (spot) tariff: its per-interval energy price from the market."""
     tariff = pricing.tariffs.get(row.product_code) if row.product_code else None
-    if tariff is None or not tariff.spot_rates or readings is None or breakdown is None:
+    if tariff is None or not tariff.spot_rates or half_hours is None or breakdown is None:
         return None
+    if readings is None:
+        readings = _readings(half_hours, profiles)
     rate = tariff.spot_rates[0]
     market = (pricing.spot or {}).get(rate.instrument)
     if market is None or market.empty:
@@ -395,15 +429,20 @@ def _load_shift(*, row, readings, pricing, tz, breakdown):
         return None
 
 
-def _forecast(*, row, model, daily, temps, normals, month, on, year_cost, year_kwh,
-              alerted):
-    """This month's bill: measured days + the model at the actual temperature for past
-    days and the normal one for days to come, priced at the customer's average price of
-    the last 12 months under their tariff (all charges and tax per kWh)."""
+def month_temperature(*, temps, normals, month, on) -> pd.Series:
+    """The month's daily temperature: the actual one before `on`, the normal one from
+    `on` (the same for every customer of a region: the chunk works it out once)."""
     known = temps.reindex(pd.date_range(month.start, month.end, inclusive="left"))
     future = known.index >= pd.Timestamp(on)
-    filled = known.where(~future, normals.reindex(known.index) if normals is not None
-                         else np.nan)
+    return known.where(~future, normals.reindex(known.index) if normals is not None
+                       else np.nan)
+
+
+def _forecast(*, row, model, daily, filled, month, on, year_cost, year_kwh, alerted):
+    """This month's bill: measured days + the model at the actual temperature for past
+    days and the normal one for days to come (`filled`: month_temperature), priced at
+    the customer's average price of the last 12 months under their tariff (all charges
+    and tax per kWh)."""
     try:
         forecast = bill_forecast(model=model, period=month, on=on,
                                  daily_usage=daily["kwh"].dropna(),

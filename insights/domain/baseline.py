@@ -29,11 +29,22 @@ class PeriodDays:
     @classmethod
     def of(cls, daily: pd.DataFrame, period: DateRange) -> PeriodDays:
         index = period_dates(period)
-        return cls(
-            period=period,
-            kwh=daily["kwh"].reindex(index).to_numpy(dtype=float),
-            temperature=daily["temperature"].reindex(index).to_numpy(dtype=float),
-        )
+        # one lookup of the period's dates for both columns (a reindex of each, in numpy)
+        positions = daily.index.get_indexer(index) if daily.index.is_unique else None
+        if positions is None:
+            return cls(
+                period=period,
+                kwh=daily["kwh"].reindex(index).to_numpy(dtype=float),
+                temperature=daily["temperature"].reindex(index).to_numpy(dtype=float),
+            )
+        found = positions >= 0
+
+        def take(column):
+            values = daily[column].to_numpy(dtype=float)
+            return np.where(found, values[np.where(found, positions, 0)] if len(values)
+                            else np.nan, np.nan)
+
+        return cls(period=period, kwh=take("kwh"), temperature=take("temperature"))
 
     @property
     def valid(self) -> np.ndarray:

@@ -145,3 +145,76 @@ def opening_hours_split(
         in_hours_kwh=float(kwh[in_hours].sum()), out_of_hours_kwh=float(kwh[~in_hours].sum()),
         weekdays=int(dates[~weekend].nunique()), weekend_days=int(dates[weekend].nunique()),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class LocalGrid:
+    """The local-time facts of a grid of interval starts, worked out once for every
+    customer whose readings lie on it (the nightly job's chunk: one tz conversion instead
+    of several per customer). `day[slot]` indexes `dates` and never decreases."""
+
+    minute: np.ndarray  # minute of the local day, per slot
+    day: np.ndarray  # index into `dates`, per slot
+    dates: pd.DatetimeIndex  # the local dates (midnights without zone)
+
+    @classmethod
+    def of(cls, *, starts: np.ndarray, tz: tzinfo) -> LocalGrid:
+        """`starts`: int64 ns since the epoch (UTC), ascending."""
+        local = pd.DatetimeIndex(np.asarray(starts, dtype="datetime64[ns]"),
+                                 tz="UTC").tz_convert(tz)
+        dates, day = np.unique(np.asarray(_local_dates(local)), return_inverse=True)
+        return cls(minute=_minute_of_day(local), day=day.ravel(),
+                   dates=pd.DatetimeIndex(dates, name="date"))
+
+
+def _group_starts(codes: np.ndarray) -> np.ndarray:
+    """Where each run of equal codes begins (codes sorted)."""
+    return np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+
+
+def energy_breakdown_on_grid(
+    *, kwh: np.ndarray, grid: LocalGrid, interval_hours: float, model: BaselineModel | None,
+    temperature: np.ndarray,
+) -> EnergyBreakdown:
+    """`energy_breakdown` for readings on a known grid, with numpy only: `kwh[slot]` (NaN =
+    no reading) and `temperature[date]` (°F per `grid.dates`, NaN = none). Gives the same
+    figures as `energy_breakdown` (tests/insights/test_breakdown_grid.py)."""
+    present = ~np.isnan(kwh)
+    values = kwh[present]
+    if (values < 0).any():
+        raise InvalidReadings("kWh readings must be >= 0")
+    if not len(values):
+        raise InvalidReadings("there are no readings to break down")
+    minute = grid.minute[present]
+    day = grid.day[present]
+    night = (minute >= _minutes(NIGHT_START)) & (minute < _minutes(NIGHT_END))
+    if not night.any():
+        raise InvalidReadings("no readings between 00:00 and 06:00: no night minimum")
+    night_day = day[night]
+    minima = np.minimum.reduceat(values[night], _group_starts(night_day))
+    base_kw = float(np.median(minima) / interval_hours)
+    base = np.minimum(values, base_kw * interval_hours)
+    starts = _group_starts(day)
+    # in order, one after the other: the same floats as the pandas groupby sum
+    day_kwh = np.add.reduceat(values, starts)
+    day_base = np.add.reduceat(base, starts)
+    day_temperature = np.asarray(temperature, dtype=float)[day[starts]]
+    has_temperature = ~np.isnan(day_temperature)
+    heating = cooling = None
+    weather_kwh = np.zeros(len(starts))
+    if model is not None:
+        known = np.where(has_temperature, day_temperature, 0.0)
+        heat = np.where(has_temperature, model.heating_kwh(known), 0.0)
+        cool = np.where(has_temperature, model.cooling_kwh(known), 0.0)
+        room = np.maximum(day_kwh - day_base, 0.0)
+        wanted = heat + cool
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(wanted > room, room / wanted, 1.0)
+        heating, cooling = float((heat * scale).sum()), float((cool * scale).sum())
+        weather_kwh = (heat + cool) * scale
+    total, base_total = float(values.sum()), float(base.sum())
+    return EnergyBreakdown(
+        total_kwh=total, base_load_kw=base_kw, base_kwh=base_total, heating_kwh=heating,
+        cooling_kwh=cooling, other_kwh=total - base_total - float(weather_kwh.sum()),
+        days=len(starts), days_without_temperature=int((~has_temperature).sum()),
+    )

@@ -113,3 +113,16 @@ def customer_segments(
             cheapest_product=product, cheapest_share=share,
         ))
     return Segmentation(labels=labels, segments=tuple(found), left_out=left_out)
+
+
+def typical_day_on_grid(*, kwh: np.ndarray, minute: np.ndarray,
+                        interval_minutes: int) -> np.ndarray:
+    """`typical_day` for readings on a known grid: `kwh[slot]` (NaN = no reading) and the
+    local minute of the day of each slot (`breakdown.LocalGrid.minute`)."""
+    present = ~np.isnan(kwh)
+    slot = minute[present] // interval_minutes
+    slots = 1440 // interval_minutes
+    total = np.bincount(slot, weights=kwh[present], minlength=slots)
+    count = np.bincount(slot, minlength=slots)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
