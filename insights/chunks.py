@@ -18,7 +18,7 @@ import pandas as pd
 from core.errors import GridlineError
 from core.money import ZERO, money_round
 from core.ranges import DateRange, local_days
-from insights.domain.baseline import baseline_fit
+from insights.domain.baseline import DailyArrays, baseline_fit
 from insights.domain.breakdown import LocalGrid, energy_breakdown_on_grid, opening_hours_split
 from insights.domain.forecast import bill_forecast, high_bill_alert
 from insights.domain.load_shift import load_shift
@@ -111,11 +111,12 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
                                                on=on)
         return filled[region]
 
+    usage = _daily_usage(customers=customers, rollups=rollups, in_day_30=in_day_30)
     computed = []
     for row in customers.values():
         computed.append(_customer(
             row=row, context=context, tz=tz, year=year, month=month, dates=dates,
-            rollups=rollups, in_day_30=in_day_30, temperature=temperatures.get(row.region),
+            usage=usage[row.id], temperature=temperatures.get(row.region),
             normals=normals.get(row.region), profiles=profiles, pricing=pricing,
             alerted=row.id in alerted, months=months, grid=grid,
             grid_temperature=on_grid.get(row.region, no_temperature),
@@ -165,18 +166,30 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _daily_usage(row, rollups, in_day_30) -> np.ndarray:
-    """kWh per local day (NaN = missing) of all the customer's meters: a day counts when
-    each meter has more than half its intervals (CalTRACK's day rule)."""
-    total = np.zeros(rollups.kwh.shape[1])
-    for meter in row.meter_ids:
-        r = rollups.rows([meter])[0]
-        in_day = in_day_30 * 30 // row.interval_minutes[meter]
-        present = rollups.intervals[r]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = total + np.where(2 * present > in_day,
-                                     rollups.kwh[r] * in_day / np.maximum(present, 1), np.nan)
-    return total if row.meter_ids else np.full(rollups.kwh.shape[1], np.nan)
+def _daily_usage(*, customers, rollups, in_day_30) -> dict[int, np.ndarray]:
+    """Customer -> kWh per local day (NaN = missing) of all their meters, for the whole
+    chunk in a few array operations: a meter's day counts when it has more than half its
+    intervals (CalTRACK's day rule), scaled to the whole day; a customer's day needs every
+    meter's."""
+    present = rollups.intervals
+    minutes = np.array([30] * len(rollups.kwh))
+    for row in customers.values():
+        for meter in row.meter_ids:
+            minutes[rollups.rows([meter])[0]] = row.interval_minutes[meter]
+    in_day = in_day_30[None, :] * 30 // minutes[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_meter = np.where(2 * present > in_day,
+                             rollups.kwh * in_day / np.maximum(present, 1), np.nan)
+    missing = np.full(rollups.kwh.shape[1], np.nan)
+    out = {}
+    for row in customers.values():
+        if not row.meter_ids:
+            out[row.id] = missing
+        elif len(row.meter_ids) == 1:
+            out[row.id] = per_meter[rollups.rows(row.meter_ids)[0]]
+        else:
+            out[row.id] = per_meter[rollups.rows(row.meter_ids)].sum(axis=0)
+    return out
 
 
 def _half_hours(row, profiles) -> np.ndarray | None:
@@ -263,18 +276,16 @@ class TariffPricing:
         return (amount / kwh).quantize(Decimal("0.0001")) if kwh else None
 
 
-def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, temperature,
+def _customer(*, row, context, tz, year, month, dates, usage, temperature,
               normals, profiles, pricing, alerted, months, grid, grid_temperature,
               temperature_on_dates, normal_on_dates, month_filled):
     on = context.on
     report: dict = {"kind": row.kind, "region": row.region}
-    usage = pd.Series(_daily_usage(row, rollups, in_day_30), index=dates)
     temps = temperature if temperature is not None else pd.Series(
         [], index=pd.DatetimeIndex([]), dtype=float)
-    daily = pd.DataFrame({"kwh": usage,
-                          "temperature": (temperature_on_dates if temperature_on_dates
-                                          is not None else np.full(len(dates), np.nan))},
-                         index=dates)
+    daily = DailyArrays(first=dates[0].date(), kwh=usage,
+                        temperature=(temperature_on_dates if temperature_on_dates is not None
+                                     else np.full(len(dates), np.nan)))
     fit = baseline_fit(daily=daily, period=year)
     model = fit.model if fit.sufficient else None
     result = {"customer_id": row.id, "baseline_days": fit.days}
@@ -347,9 +358,9 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
     alert = None
     if model is not None and current in costs:
         report["forecast"], alert = _forecast(
-            row=row, model=model, daily=daily, month=month,
-            filled=month_filled(row.region, temps, normals),
-            on=on, year_cost=costs[current], year_kwh=usage.iloc[-365:].sum(),
+            row=row, model=model, daily=pd.DataFrame({"kwh": usage}, index=dates),
+            month=month, filled=month_filled(row.region, temps, normals),
+            on=on, year_cost=costs[current], year_kwh=np.nansum(usage[-365:]),
             alerted=alerted)
     elif model is None:
         report["forecast"] = {"unavailable": "no baseline: " + result["insufficient_reason"]}
@@ -364,8 +375,7 @@ def _trend(*, daily, model, normal, on, months) -> dict:
     and, with a baseline, weather-normalised kWh (observed - the model at that weather +
     the model at normal weather, over the days with both); and the last whole month
     against the same month last year."""
-    kwh = daily["kwh"].to_numpy()
-    temperature = daily["temperature"].to_numpy()
+    kwh, temperature = daily.kwh, daily.temperature
     both = ~np.isnan(kwh) & ~np.isnan(temperature)
     if normal is None:  # `normal`: the normal temperature on the daily frame's dates
         normal = np.full(len(kwh), np.nan)
@@ -479,6 +489,11 @@ def _forecast(*, row, model, daily, filled, month, on, year_cost, year_kwh, aler
 
 def json_ready(value):
     """JSON-ready: Decimals as strings, numpy numbers as Python numbers, NaN as None."""
+    kind = type(value)  # the common plain types first: a report has thousands of values
+    if kind is float:
+        return None if value != value else value
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
     if isinstance(value, dict):
         return {str(k): json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

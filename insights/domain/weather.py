@@ -14,7 +14,7 @@ import pandas as pd
 
 from core.ranges import DateRange
 
-from .baseline import PeriodDays
+from .baseline import DailyArrays, PeriodDays
 from .caltrack import BaselineModel
 from .days import period_dates
 from .sufficiency import InsufficientData, coverage_reasons
@@ -89,7 +89,7 @@ class PeriodComparison:
 
 
 def period_comparison(
-    *, model: BaselineModel, daily: pd.DataFrame, period: DateRange,
+    *, model: BaselineModel, daily: pd.DataFrame | DailyArrays, period: DateRange,
     earlier: DateRange | None = None,
 ) -> PeriodComparison:
     """`period` against `earlier` (default: the same period last year). Each needs at least
