@@ -117,7 +117,9 @@ def interval_forecast(
     day = np.asarray(day, dtype=np.int64)
     measured = np.asarray(past, dtype=bool) & ~np.isnan(so_far)
     to_predict = np.bincount(day[~measured], minlength=len(dates)) > 0
-    temperature = daily_temperature.reindex(dates).to_numpy(dtype=float)
+    on_dates = (daily_temperature if daily_temperature.index.equals(dates)  # the chunk's
+                else daily_temperature.reindex(dates))  # (one per region) needs no reindex
+    temperature = on_dates.to_numpy(dtype=float)
     lacking = to_predict & np.isnan(temperature)
     if lacking.any():
         first = dates[lacking][0].date()
