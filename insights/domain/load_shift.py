@@ -73,8 +73,7 @@ def _on_slots(*, kwh, price, day, minute, interval_minutes):
     slot = minute // interval_minutes
     kwh_matrix = np.full((days, slots), np.nan)
     price_matrix = np.full((days, slots), np.nan)
-    filled = np.zeros((days, slots), dtype=int)
-    np.add.at(filled, (day, slot), 1)
+    filled = np.bincount(day * slots + slot, minlength=days * slots).reshape(days, slots)
     kwh_matrix[day, slot] = kwh
     price_matrix[day, slot] = price
     return _complete_days(kwh_matrix, price_matrix, filled)
