@@ -114,6 +114,7 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
         return filled[region]
 
     usage = _daily_usage(customers=customers, rollups=rollups, in_day_30=in_day_30)
+    monthly = _monthly_kwh(customers=customers, rollups=rollups, months=months)
     period_pricing = PeriodPricing(period=month, on=on, time_zone=context.time_zone,
                                    tariffs=pricing.tariffs, spot=pricing.spot,
                                    profile_starts=profiles.starts)
@@ -149,6 +150,7 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
              "kwh_per_year": Decimal(repr(round(rec.kwh_per_year, 3))),
              "money_per_year": rec.money_per_year, "figures": json_ready(rec.figures)}
             for rank, rec in enumerate(ranked, start=1)]
+        result["report"]["monthly_kwh"] = monthly[row.id]
         results.append(result)
         if alert:
             alerts.append(alert)
@@ -195,6 +197,20 @@ def _daily_usage(*, customers, rollups, in_day_30) -> dict[int, np.ndarray]:
             out[row.id] = per_meter[rollups.rows(row.meter_ids)[0]]
         else:
             out[row.id] = per_meter[rollups.rows(row.meter_ids)].sum(axis=0)
+    return out
+
+
+def _monthly_kwh(*, customers, rollups, months) -> dict[int, list]:
+    """Customer -> kWh read in each of the last 12 whole months (their meters' daily
+    rollups summed, nothing scaled; None for a month without any reading): the "you" of
+    the neighbour comparison, which the run's finish puts side by side for every home."""
+    per_meter = [(rollups.kwh[:, part].sum(axis=1), rollups.intervals[:, part].sum(axis=1))
+                 for part in months.slices]
+    out = {}
+    for row in customers.values():
+        rows = rollups.rows(row.meter_ids)
+        out[row.id] = [float(kwh[rows].sum()) if len(rows) and intervals[rows].sum() else None
+                       for kwh, intervals in per_meter]
     return out
 
 

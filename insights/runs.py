@@ -18,7 +18,7 @@ from core.metrics import insights_run_counted
 from insights.chunks import ChunkContext, chunk_results, months_back
 from insights.domain.neighbours import neighbour_comparisons
 from insights.domain.segments import customer_segments
-from insights.loading import customers_load, monthly_kwh_load
+from insights.loading import customers_load
 from insights.models import (
     CustomerInsight,
     HighBillAlert,
@@ -93,7 +93,7 @@ def run_finish(*, run_id: int, time_zone: str, now: datetime) -> InsightsRun:
     the comparisons themselves."""
     run = InsightsRun.objects.get(pk=run_id)
     results = _finish_inputs(run_id=run_id)
-    blocks = _neighbours(customers=list(results), on=run.on_date, time_zone=time_zone)
+    blocks = _neighbours(results=results, on=run.on_date)
     segments = _segments(run=run, results=results)
     with transaction.atomic():
         _finish_write(results=results, blocks=blocks, segments=segments)
@@ -115,6 +115,7 @@ class _FinishInput:
     result_id: int
     typical_day: list | None
     best_product: str | None
+    monthly_kwh: list | None  # the last 12 whole months (chunks.py `_monthly_kwh`)
 
 
 def _finish_inputs(*, run_id: int) -> dict[int, _FinishInput]:
@@ -122,12 +123,14 @@ def _finish_inputs(*, run_id: int) -> dict[int, _FinishInput]:
     cheapest product), by customer id."""
     with connection.cursor() as cursor:
         cursor.execute("""
-            SELECT id, customer_id, report -> 'typical_day', report -> 'tariffs' ->> 'best'
+            SELECT id, customer_id, report -> 'typical_day', report -> 'tariffs' ->> 'best',
+                   report -> 'monthly_kwh'
             FROM insights_customerinsight WHERE run_id = %s ORDER BY customer_id
         """, [run_id])
         rows = cursor.fetchall()
-    return {customer: _FinishInput(result_id=pk, typical_day=_json(day), best_product=best)
-            for pk, customer, day, best in rows}
+    return {customer: _FinishInput(result_id=pk, typical_day=_json(day), best_product=best,
+                                   monthly_kwh=_json(monthly))
+            for pk, customer, day, best, monthly in rows}
 
 
 def _json(value):
@@ -170,12 +173,12 @@ def _run_counted(run: InsightsRun) -> None:
     transaction.on_commit(lambda: insights_run_counted(**counts))
 
 
-def _neighbours(*, customers: list[int], on, time_zone) -> dict[int, dict]:
+def _neighbours(*, results: dict, on) -> dict[int, dict]:
     """Customer -> the report's neighbours block: the comparison month by month, or why it
-    is hidden."""
+    is hidden. Each home's monthly kWh comes from its chunk."""
     first = on.replace(day=1)
     months = [months_back(first, back) for back in range(12, 0, -1)]
-    loaded = customers_load(customer_ids=customers)
+    loaded = customers_load(customer_ids=list(results))
     homes = pd.DataFrame({
         "region": [c.region for c in loaded.values()],
         "floor_area": [c.floor_area for c in loaded.values()],
@@ -184,7 +187,10 @@ def _neighbours(*, customers: list[int], on, time_zone) -> dict[int, dict]:
     }, index=pd.Index(list(loaded), name="home"))
     if homes.empty:
         return {}
-    monthly = monthly_kwh_load(months=months, tz=time_zone).reindex(homes.index)
+    empty = [None] * len(months)
+    monthly = pd.DataFrame(
+        [results[home].monthly_kwh or empty for home in homes.index],
+        index=homes.index, columns=[pd.Timestamp(m) for m in months], dtype=float)
     comparisons = neighbour_comparisons(homes=homes, monthly_kwh=monthly)
     # the months table is every (home, month) in home order: one row of arrays per home
     summary = comparisons.homes
