@@ -31,7 +31,7 @@ The rule (docs/cooperatives.md, "Carried rights on bills"):
 """
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -132,6 +132,11 @@ class UsableLots:
     rows: dict[int, RightsLot]
     balance: dict[int, int]
     time_zone: str
+    of_member: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+    def __post_init__(self):  # (cooperative, member) -> lot ids: one pass, not one per member
+        for pk, lot in self.rows.items():
+            self.of_member.setdefault((lot.cooperative_id, lot.member_id), []).append(pk)
 
     def value_of(self, lot: RightsLot) -> LotValue:
         days = local_days(DateRange(lot.period_start, lot.period_end), self.time_zone)
@@ -174,9 +179,9 @@ def member_draw(*, usable: UsableLots, cooperative_id: int, carry_months: int,
     member = (cooperative_id, member_id)
     values = {}
     entries = []
-    for pk, lot in usable.rows.items():
-        if (lot.cooperative_id, lot.member_id) == member and usable.balance[pk] > 0:
-            value = usable.value_of(lot)
+    for pk in usable.of_member.get(member, ()):
+        if usable.balance[pk] > 0:
+            value = usable.value_of(usable.rows[pk])
             values[value] = pk
             entries.append(RightsEntry(kind=EntryKind.EARNED, lot=value,
                                        micro_kwh=usable.balance[pk]))
