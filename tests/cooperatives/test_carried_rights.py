@@ -184,6 +184,8 @@ def test_billing_august_again_draws_nothing_twice(in_alpha):
     assert CarriedDraw.objects.count() == 1
     assert RightsLot.objects.count() == 4  # M1 and M2, July and August: rewritten, not added
     assert lot_balances_of([lot_of(m1, JULY)]) == {lot_of(m1, JULY).pk: 0}
+    with schema_context("beta"):  # another retailer's schema holds none of it
+        assert not RightsLot.objects.exists() and not CarriedRights.objects.exists()
 
 
 def test_a_correction_returns_the_carried_kwh_and_the_replacement_draws_them_again(in_alpha):
