@@ -26,8 +26,8 @@ class Cooperative(models.Model):
     `kwh_per_share_year` is an estimate shown to members; the allocation itself follows the
     metered output. `rights_carry_months` is the expiry rule of unused rights (0: they are
     surplus, sold at spot, in their own period; N: a member's unused rights of a billing
-    period become a RightsLot their bills may draw on for N months, oldest first). `spot_instrument` is the market instrument
-    (zone price) the surplus is sold at."""
+    period become a RightsLot their bills may draw on for N months, oldest first).
+    `spot_instrument` is the market instrument (zone price) the surplus is sold at."""
 
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=200)
