@@ -7,7 +7,10 @@ A chunk costs two queries when none of its customers is a member (the membership
 constant number more when some are (allocating.cooperative_inputs_load). A member's rights
 are exact whatever the chunk: they depend on the output and every member's shares, all
 loaded; consumption matters only for the member's own contracts. A member of two
-cooperatives is served by them in id order, each from what the previous left."""
+cooperatives is served by them in id order, each from what the previous left. Cooperatives
+that carry rights (`rights_carry_months` > 0) then cover what is still left from the
+members' lots of earlier periods and record this period's lots (carrying.py: the rule, its
+queries and locks)."""
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
