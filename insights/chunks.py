@@ -3,9 +3,9 @@ number of queries, insights/loading.py) and each customer's figures from the ana
 `insights/domain/`: the CalTRACK 2.0 baseline (or why there is none), the
 weather-normalised trend and last month against last year, where the energy goes, the
 best tariff (the last 12 months shadow-billed under every eligible product with the
-billing engine's batch door), the evening load shift on a dynamic tariff, the bill
-forecast and high-bill alert, and the ranked recommendations. Returns field dicts;
-insights/runs.py writes them.
+billing engine's batch door), the evening load shift on a time-of-use or dynamic tariff,
+the bill forecast priced by the engine and the high-bill alert, and the ranked
+recommendations. Returns field dicts; insights/runs.py writes them.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from core.errors import GridlineError
-from core.money import ZERO, money_round
+from core.money import ZERO
 from core.ranges import DateRange, local_days
 from insights.domain.baseline import baseline_fit
 from insights.domain.breakdown import LocalGrid, energy_breakdown_on_grid, opening_hours_split
-from insights.domain.forecast import bill_forecast, high_bill_alert
-from insights.domain.load_shift import load_shift
+from insights.domain.forecast import day_shares, high_bill_alert, interval_forecast
+from insights.domain.load_shift import load_shift_on_grid
 from insights.domain.recommendations import (
     base_load_recommendation,
     cooling_recommendation,
@@ -40,13 +40,15 @@ from insights.loading import (
     intervals_in_day,
 )
 from insights.models import HighBillAlert
+from insights.period_pricing import HALF_HOUR, PeriodPricing
 from market.domain.series import price_series_load, prices_on_grid
 from metering.domain.profiles import interval_profiles_load
-from tariffs.domain.batch import price_profiles
+from tariffs.domain.batch import GridPricer, price_profiles
 from tariffs.domain.bulk import tariff_definitions_for
 from tariffs.domain.lines import LineKind
 from tariffs.domain.offers import versions_in_force
 from tariffs.domain.periods import billing_periods
+from tariffs.domain.unit_prices import interval_unit_prices, varies_by_time
 from tariffs.models import Product
 
 HISTORY_DAYS = 400  # a 365-day baseline and the same month last year
@@ -111,6 +113,9 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
                                                on=on)
         return filled[region]
 
+    period_pricing = PeriodPricing(period=month, on=on, time_zone=context.time_zone,
+                                   tariffs=pricing.tariffs, spot=pricing.spot,
+                                   profile_starts=profiles.starts)
     computed = []
     for row in customers.values():
         computed.append(_customer(
@@ -120,7 +125,8 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
             alerted=row.id in alerted, months=months, grid=grid,
             grid_temperature=on_grid.get(row.region, no_temperature),
             temperature_on_dates=on_dates.get(row.region),
-            normal_on_dates=normal_on_dates.get(row.region), month_filled=month_filled))
+            normal_on_dates=normal_on_dates.get(row.region), month_filled=month_filled,
+            period_pricing=period_pricing))
     # "efficient" base load: what the best 20% of this chunk's customers of a kind run
     loads = {}
     for row, (_, _, _, extra) in zip(customers.values(), computed, strict=True):
@@ -237,7 +243,7 @@ class TariffPricing:
                     lines[(code, meter)] = breakdowns
         pricing = cls(codes=list(tariffs), costs=costs, refused=refused, lines=lines,
                       kinds=kinds)
-        pricing.tariffs, pricing.spot = tariffs, spot
+        pricing.tariffs, pricing.spot, pricing.unit_prices_cache = tariffs, spot, {}
         return pricing
 
     def customer_costs(self, row) -> dict[str, Decimal]:
@@ -262,10 +268,29 @@ class TariffPricing:
                         kwh += line.quantity
         return (amount / kwh).quantize(Decimal("0.0001")) if kwh else None
 
+    def interval_prices(self, code, starts, kwh) -> np.ndarray:
+        """The product's energy price per half-hour of the profiles' grid `starts` for a
+        customer's kWh `kwh` (NaN where a market price lacks; a tiered band at the tier
+        the customer's month reaches): tariffs.domain.unit_prices on the engine's
+        preparation of the grid, made once per product and chunk."""
+        cache = self.unit_prices_cache
+        if code not in cache:
+            tariff = self.tariffs[code]
+            end = pd.Timestamp(int(starts[-1]), tz="UTC").to_pydatetime() + HALF_HOUR
+            periods = billing_periods(start=pd.Timestamp(int(starts[0]), tz="UTC")
+                                      .to_pydatetime(), end=end, time_zone=tariff.time_zone,
+                                      by="month")
+            cache[code] = GridPricer(tariff=tariff, interval_starts=starts,
+                                     interval=HALF_HOUR, periods=periods,
+                                     spot_prices=self.spot)
+        pricer = cache[code]
+        return interval_unit_prices(tariff=pricer.tariff, prepared=pricer.prepared(
+            np.nan_to_num(kwh)), missing_market="nan", tiers="marginal")
+
 
 def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, temperature,
               normals, profiles, pricing, alerted, months, grid, grid_temperature,
-              temperature_on_dates, normal_on_dates, month_filled):
+              temperature_on_dates, normal_on_dates, month_filled, period_pricing):
     on = context.on
     report: dict = {"kind": row.kind, "region": row.region}
     usage = pd.Series(_daily_usage(row, rollups, in_day_30), index=dates)
@@ -295,6 +320,7 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
     half_hours = _half_hours(row, profiles)
     readings = None
     breakdown = None
+    typical = None
     if half_hours is not None:
         try:
             breakdown = energy_breakdown_on_grid(kwh=half_hours, grid=grid, interval_hours=0.5,
@@ -308,9 +334,8 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
             split = opening_hours_split(readings=readings, tz=tz)
             report["opening_hours"] = {k: (round(v, 3) if isinstance(v, float) else v)
                                        for k, v in split.__dict__.items()}
-        report["typical_day"] = [None if np.isnan(v) else round(float(v), 4) for v in
-                                 typical_day_on_grid(kwh=half_hours, minute=grid.minute,
-                                                     interval_minutes=30)]
+        typical = typical_day_on_grid(kwh=half_hours, minute=grid.minute, interval_minutes=30)
+        report["typical_day"] = [None if np.isnan(v) else round(float(v), 4) for v in typical]
     costs = pricing.customer_costs(row)
     current = row.product_code
     candidates = []
@@ -327,8 +352,8 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
             candidates.append(tariff_switch_recommendation(
                 current_product=current, current_cost=costs[current], best_product=best,
                 best_cost=costs[best], days=365))
-    shift = _load_shift(row=row, half_hours=half_hours, readings=readings, profiles=profiles,
-                        pricing=pricing, tz=tz, breakdown=breakdown)
+    shift = _load_shift(row=row, half_hours=half_hours, pricing=pricing, grid=grid,
+                        starts=profiles.starts, breakdown=breakdown)
     if shift is not None:
         report["load_shift"] = {"days": shift.days, "kwh_moved": round(shift.kwh_moved, 3),
                                 "cost_before": str(shift.cost_before),
@@ -348,9 +373,8 @@ def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, tempe
     if model is not None and current in costs:
         report["forecast"], alert = _forecast(
             row=row, model=model, daily=daily, month=month,
-            filled=month_filled(row.region, temps, normals),
-            on=on, year_cost=costs[current], year_kwh=usage.iloc[-365:].sum(),
-            alerted=alerted)
+            filled=month_filled(row.region, temps, normals), half_hours=half_hours,
+            typical=typical, period_pricing=period_pricing, alerted=alerted)
     elif model is None:
         report["forecast"] = {"unavailable": "no baseline: " + result["insufficient_reason"]}
     result["report"] = json_ready(report)
@@ -405,26 +429,18 @@ def months_back(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _load_shift(*, row, half_hours, readings, profiles, pricing, tz, breakdown):
-    """Only on a dynamic (spot) tariff: its per-interval energy price from the market."""
+def _load_shift(*, row, half_hours, pricing, grid, starts, breakdown):
+    """On a tariff whose energy price varies by time (time-of-use bands or a spot rate):
+    each half-hour at the customer's own tariff's price (tariffs.domain.unit_prices: the
+    engine's bands and the stored market prices), on the chunk's grid."""
     tariff = pricing.tariffs.get(row.product_code) if row.product_code else None
-    if tariff is None or not tariff.spot_rates or half_hours is None or breakdown is None:
+    if (tariff is None or not varies_by_time(tariff) or half_hours is None
+            or breakdown is None):
         return None
-    if readings is None:
-        readings = _readings(half_hours, profiles)
-    rate = tariff.spot_rates[0]
-    market = (pricing.spot or {}).get(rate.instrument)
-    if market is None or market.empty:
-        return None
-    price = market.to_numpy() * float(rate.multiplier) + float(rate.adder)
-    if rate.floor is not None:
-        price = np.maximum(price, float(rate.floor))
-    if rate.cap is not None:
-        price = np.minimum(price, float(rate.cap))
-    per_interval = pd.Series(price, index=market.index)  # already on the half-hour grid
     try:
-        return load_shift(readings=readings, prices=per_interval, tz=tz, interval_minutes=30,
-                          base_load_kw=breakdown.base_load_kw)
+        price = pricing.interval_prices(row.product_code, starts, half_hours)
+        return load_shift_on_grid(kwh=half_hours, price=price, grid=grid, interval_minutes=30,
+                                  base_load_kw=breakdown.base_load_kw)
     except GridlineError:
         return None
 
@@ -438,34 +454,49 @@ def month_temperature(*, temps, normals, month, on) -> pd.Series:
                        else np.nan)
 
 
-def _forecast(*, row, model, daily, filled, month, on, year_cost, year_kwh, alerted):
-    """This month's bill: measured days + the model at the actual temperature for past
-    days and the normal one for days to come (`filled`: month_temperature), priced at
-    the customer's average price of the last 12 months under their tariff (all charges
-    and tax per kWh)."""
+def _forecast(*, row, model, daily, filled, month, half_hours, typical, period_pricing,
+              alerted):
+    """This month's bill through the billing engine: the half-hours read so far + the
+    model for every other half-hour (at the actual temperature for past days and the
+    normal one for days to come, `filled`: month_temperature), shaped over each day by the
+    customer's typical day, priced with their current tariff over the whole month
+    (standing charges included). Last year's same month: its daily kWh on this month's
+    days, shaped the same way and priced with the same tariff, so the alert compares
+    usage, not price changes."""
+    if half_hours is None:
+        return {"unavailable": "no half-hourly readings to price with the tariff"}, None
+    grid = period_pricing.grid
+    shares = day_shares(day=grid.day, minute=grid.minute, typical_day=typical,
+                        interval_minutes=30)
     try:
-        forecast = bill_forecast(model=model, period=month, on=on,
-                                 daily_usage=daily["kwh"].dropna(),
-                                 daily_temperature=filled)
+        forecast = interval_forecast(
+            model=model, so_far=period_pricing.so_far(half_hours), past=period_pricing.past,
+            day=grid.day, dates=grid.dates, shares=shares, daily_temperature=filled)
+        pricer = period_pricing.pricer(row.product_code)
     except InsufficientData as exc:
         return {"unavailable": exc.detail}, None
-    if not year_kwh:
-        return {"unavailable": "no consumption in the last 12 months to price with"}, None
-    average = Decimal(year_cost) / Decimal(repr(float(year_kwh)))
-    amount = money_round(Decimal(repr(forecast.total_kwh)) * average)
+    except GridlineError as exc:
+        return {"unavailable": f"{row.product_code} cannot price the forecast: "
+                               f"{exc.detail}"}, None
+    bill = pricer.price(forecast.kwh)
+    amount = sum((b.total_after_tax for b in bill), ZERO)
     last_year = DateRange(month.start.replace(year=month.start.year - 1),
                           month.end.replace(year=month.end.year - 1))
     earlier = daily["kwh"].loc[pd.Timestamp(last_year.start):pd.Timestamp(
-        last_year.end) - pd.Timedelta(days=1)]
-    last_amount = (money_round(Decimal(repr(float(earlier.sum()))) * average)
-                   if len(earlier) == last_year.days and earlier.notna().all() else None)
+        last_year.end) - pd.Timedelta(days=1)].to_numpy()
+    last_amount = None
+    if len(earlier) == len(grid.dates) and not np.isnan(earlier).any():
+        last_amount = sum((b.total_after_tax for b in pricer.price(earlier[grid.day] * shares)),
+                          ZERO)
+    standing = sum((line.amount for b in bill for line in b.lines
+                    if line.kind == LineKind.STANDING), ZERO)
     figures = {"period_start": month.start.isoformat(), "period_end": month.end.isoformat(),
                "measured_days": forecast.measured_days,
                "measured_kwh": round(forecast.measured_kwh, 3),
                "predicted_days": forecast.predicted_days,
                "predicted_kwh": round(forecast.predicted_kwh, 3),
-               "amount": str(amount), "average_price": str(average.quantize(
-                   Decimal("0.0001"))), "last_year_amount": (
+               "amount": str(amount), "priced_with": row.product_code,
+               "standing_charge": str(standing), "last_year_amount": (
                    str(last_amount) if last_amount is not None else None)}
     decision = high_bill_alert(forecast_amount=amount, last_year_amount=last_amount,
                                percentage=ALERT_PERCENTAGE if last_amount else None,

@@ -1,10 +1,18 @@
 """Bill forecast (usage so far + the baseline for the rest of the period) and the
 high-bill alert rule. Pricing the forecast is the tariff engine's job; the alert rule
-takes the priced amounts."""
+takes the priced amounts.
+
+- `bill_forecast`: kWh per day (measured days, the model for the others);
+- `interval_forecast`: kWh per interval of the period, what the engine prices: the
+  intervals measured so far as read, every other interval the model's kWh for its day
+  shaped over the day by the customer's typical day (`day_shares`);
+- `expected_market_prices`: for a dynamic tariff, the market prices of intervals not
+  published yet, as the mean of the recent prices at the same time of day.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from decimal import Decimal
 
 import numpy as np
@@ -62,6 +70,86 @@ def bill_forecast(
         predicted_kwh=float(daily[to_predict].sum()),
         daily_kwh=pd.Series(daily, index=dates, name="kwh"),
     )
+
+
+def day_shares(*, day: np.ndarray, minute: np.ndarray, typical_day: np.ndarray | None,
+               interval_minutes: int) -> np.ndarray:
+    """Each interval's share of its local day's kWh: the customer's typical day (mean kWh
+    per slot of the day) at the interval's slot, over the sum for the intervals that day
+    actually has (46 or 50 half-hours on clock-change days, so a day's shares always add
+    up to 1). An even share without a complete typical day or where it sums to zero.
+    `day[i]`: the interval's local day (ascending index), `minute[i]`: its local minute."""
+    day = np.asarray(day, dtype=np.int64)
+    counts = np.bincount(day)
+    even = 1.0 / counts[day]
+    if typical_day is None or np.isnan(typical_day).any() or np.sum(typical_day) <= 0:
+        return even
+    weights = np.asarray(typical_day, dtype=float)[np.asarray(minute) // interval_minutes]
+    totals = np.bincount(day, weights=weights)[day]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, weights / totals, even)
+
+
+@dataclass(frozen=True)
+class IntervalForecast:
+    kwh: np.ndarray  # per interval of the period: read or predicted
+    measured: np.ndarray  # per interval: read before `on`
+    measured_kwh: float
+    predicted_kwh: float
+    measured_days: int  # days of the period with every interval read
+    predicted_days: int  # days with at least one interval predicted
+
+    @property
+    def total_kwh(self) -> float:
+        return self.measured_kwh + self.predicted_kwh
+
+
+def interval_forecast(
+    *, model: BaselineModel, so_far: np.ndarray, past: np.ndarray, day: np.ndarray,
+    dates: pd.DatetimeIndex, shares: np.ndarray, daily_temperature: pd.Series,
+) -> IntervalForecast:
+    """The period's kWh per interval. An interval before `on` (`past[i]`) with a reading
+    (`so_far[i]`, NaN = none) keeps it; every other interval gets the model's kWh for its
+    local day (`day[i]` indexes `dates`) at that day's temperature (`daily_temperature`:
+    actual for past days, a forecast or the normal for days to come: the caller chooses)
+    × its share of the day (`day_shares`). A day with an interval to predict but no
+    temperature makes the forecast impossible (InsufficientData), never a guess."""
+    day = np.asarray(day, dtype=np.int64)
+    measured = np.asarray(past, dtype=bool) & ~np.isnan(so_far)
+    to_predict = np.bincount(day[~measured], minlength=len(dates)) > 0
+    on_dates = (daily_temperature if daily_temperature.index.equals(dates)  # the chunk's
+                else daily_temperature.reindex(dates))  # (one per region) needs no reindex
+    temperature = on_dates.to_numpy(dtype=float)
+    lacking = to_predict & np.isnan(temperature)
+    if lacking.any():
+        first = dates[lacking][0].date()
+        raise InsufficientData(f"{int(lacking.sum())} day(s) to forecast have no temperature "
+                               f"(the first is {first})")
+    day_kwh = model.predict(np.where(to_predict, temperature, 0.0))
+    kwh = np.where(measured, so_far, day_kwh[day] * shares)
+    has_intervals = np.bincount(day, minlength=len(dates)) > 0
+    return IntervalForecast(
+        kwh=kwh, measured=measured, measured_kwh=float(kwh[measured].sum()),
+        predicted_kwh=float(kwh[~measured].sum()),
+        measured_days=int((has_intervals & ~to_predict).sum()),
+        predicted_days=int(to_predict.sum()))
+
+
+def expected_market_prices(*, known: pd.Series, starts: pd.DatetimeIndex, tz: tzinfo,
+                           days: int = 28) -> pd.Series:
+    """Market prices on `starts` (tz-aware interval starts): the known price where there
+    is one, otherwise the mean of the known prices of the last `days` days at the same
+    local time of day (NaN where there is none: pricing then refuses)."""
+    known = known.dropna()
+    on_grid = known.reindex(starts)
+    if known.empty or not on_grid.isna().any():
+        return on_grid
+    recent = known[known.index >= known.index.max() - pd.Timedelta(days=days)]
+    local = recent.index.tz_convert(tz)
+    by_minute = recent.groupby(np.asarray(local.hour * 60 + local.minute)).mean()
+    wanted = starts.tz_convert(tz)
+    expected = by_minute.reindex(np.asarray(wanted.hour * 60 + wanted.minute)).to_numpy()
+    return on_grid.fillna(pd.Series(expected, index=starts))
 
 
 @dataclass(frozen=True)

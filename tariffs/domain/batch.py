@@ -8,6 +8,10 @@ through `price_prepared`, the same function `price_billing_periods` ends in, on 
 equal to the ones `prepare_profile` would have made for it alone, so the lines are exactly
 those of `price_billing_periods` for that profile (tests/tariffs/test_batch.py proves it
 over random tariffs and profiles). Bills and quotes therefore stay one engine.
+
+`price_profiles` takes the profiles as one matrix; `GridPricer` is the same shared
+preparation for callers that build each profile as they go (the nightly insights job's
+bill forecasts and load shifts).
 """
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -22,12 +26,46 @@ from .definitions import TariffDefinition
 from .engine import price_prepared
 from .lines import PriceBreakdown
 from .periods import Period
-from .prepared import prepare_profile
+from .prepared import PreparedProfile, prepare_profile
 from .profile import LoadProfile
 
 
 class UnableToPriceBatch(GridlineError):
     code = "batch_invalid"
+
+
+class GridPricer:
+    """One tariff's shared preparation of a grid (`interval_starts`, UTC ns, strictly
+    increasing) and `periods`; `price` then prices one profile on that grid at a time.
+    For callers that build each profile as they go (the nightly insights job's bill
+    forecasts) rather than holding them all in one matrix."""
+
+    def __init__(self, *, tariff: TariffDefinition, interval_starts: np.ndarray,
+                 interval: timedelta, periods: Sequence[Period],
+                 spot_prices: Mapping[str, pd.Series] | None = None):
+        self.tariff, self.size = tariff, len(interval_starts)
+        grid = LoadProfile(interval_starts=interval_starts, import_kwh=np.zeros(self.size),
+                           export_kwh=np.zeros(self.size), interval=interval)
+        self.shared = prepare_profile(profile=grid, periods=periods,
+                                      time_zone=tariff.time_zone, spot_prices=spot_prices)
+        self.selection = _selection(interval_starts, self.shared.periods)
+
+    def prepared(self, import_kwh: np.ndarray,
+                 export_kwh: np.ndarray | None = None) -> PreparedProfile:
+        """One profile on the grid, prepared as `prepare_profile` would prepare it."""
+        imported = np.asarray(import_kwh, dtype=np.float64)
+        exported = (np.zeros_like(imported) if export_kwh is None
+                    else np.asarray(export_kwh, dtype=np.float64))
+        if imported.shape != (self.size,) or exported.shape != (self.size,):
+            raise UnableToPriceBatch(f"a profile on this grid has {self.size} intervals")
+        # replace() keeps the shared caches (band keys, spot prices, resolution checks).
+        return replace(self.shared, import_kwh=imported[self.selection],
+                       export_kwh=exported[self.selection])
+
+    def price(self, import_kwh: np.ndarray, export_kwh: np.ndarray | None = None,
+              customer_group: str | None = None) -> tuple[PriceBreakdown, ...]:
+        return price_prepared(tariff=self.tariff, prepared=self.prepared(import_kwh, export_kwh),
+                              customer_group=customer_group)
 
 
 def price_profiles(
@@ -56,19 +94,10 @@ def price_profiles(
     groups = list(customer_groups) if customer_groups is not None else [None] * len(rows)
     if len(groups) != len(rows):
         raise UnableToPriceBatch("one customer group (or None) per profile")
-    grid = LoadProfile(interval_starts=interval_starts, import_kwh=np.zeros(len(interval_starts)),
-                       export_kwh=np.zeros(len(interval_starts)), interval=interval)
-    shared = prepare_profile(profile=grid, periods=periods, time_zone=tariff.time_zone,
-                             spot_prices=spot_prices)
-    selection = _selection(interval_starts, shared.periods)
-    results = []
-    for row, (imported, exported_row) in enumerate(zip(rows, exported, strict=True)):
-        # replace() keeps the shared caches (band keys, spot prices, resolution checks).
-        prepared = replace(shared, import_kwh=imported[selection],
-                           export_kwh=exported_row[selection])
-        results.append(price_prepared(tariff=tariff, prepared=prepared,
-                                      customer_group=groups[row]))
-    return results
+    pricer = GridPricer(tariff=tariff, interval_starts=interval_starts, interval=interval,
+                        periods=periods, spot_prices=spot_prices)
+    return [pricer.price(imported, exported_row, group)
+            for imported, exported_row, group in zip(rows, exported, groups, strict=True)]
 
 
 def _selection(starts: np.ndarray, periods: Sequence[Period]):

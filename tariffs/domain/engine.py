@@ -35,6 +35,7 @@ from core.money import QUANTITY_STEP, ZERO, amount_from_float, money_round, quan
 from .definitions import (
     ChargeBasis,
     Flow,
+    SpotRate,
     TariffDefinition,
     Tier,
     TierScope,
@@ -162,14 +163,19 @@ def _energy_lines(tariff, prepared, energy_bands, band_names, lines) -> None:
                 ))
 
 
+def spot_unit_prices(rate: SpotRate, market: np.ndarray) -> np.ndarray:
+    """clip(market × multiplier + adder, floor, cap) per interval (NaN stays NaN)."""
+    price = market * float(rate.multiplier) + float(rate.adder)
+    if rate.floor is not None or rate.cap is not None:
+        low = -np.inf if rate.floor is None else float(rate.floor)
+        high = np.inf if rate.cap is None else float(rate.cap)
+        price = np.clip(price, low, high)
+    return price
+
+
 def _spot_lines(tariff, prepared, lines) -> None:
     for rate in tariff.spot_rates:
-        price = prepared.market_prices(rate.instrument) * float(rate.multiplier)
-        price = price + float(rate.adder)
-        if rate.floor is not None or rate.cap is not None:
-            low = -np.inf if rate.floor is None else float(rate.floor)
-            high = np.inf if rate.cap is None else float(rate.cap)
-            price = np.clip(price, low, high)
+        price = spot_unit_prices(rate, prepared.market_prices(rate.instrument))
         exporting = rate.flow is Flow.EXPORT
         kwh = prepared.export_kwh if exporting else prepared.import_kwh
         count = prepared.period_count

@@ -97,7 +97,21 @@ class PreparedProfile:
         self._checked_steps.add(step)
 
     def market_prices(self, instrument: str) -> np.ndarray:
-        """The instrument's price for every selected interval, in profile order."""
+        """The instrument's price for every selected interval, in profile order; refuses
+        to go on when an interval has none (a bill is never priced with a gap)."""
+        prices = self.aligned_market_prices(instrument)
+        missing = np.isnan(prices)
+        if missing.any():
+            first = pd.Timestamp(int(self.starts[missing][0]), tz="UTC")
+            raise MissingSpotPrice(
+                f"no {instrument!r} spot price for the interval starting "
+                f"{first.isoformat()} ({int(missing.sum())} intervals lack one)"
+            )
+        return prices
+
+    def aligned_market_prices(self, instrument: str) -> np.ndarray:
+        """The instrument's price for every selected interval, NaN where the series has
+        none (advice such as load shifting skips those days; bills use market_prices)."""
         prices = self._spot.get(instrument)
         if prices is None:
             series = self.spot_prices.get(instrument)
@@ -114,17 +128,9 @@ class PreparedProfile:
             values = np.asarray(series, dtype=np.float64)[order]
             if len(known) == 0:
                 prices = np.full(len(self.starts), np.nan)
-                missing = np.ones(len(self.starts), dtype=bool)
             else:
                 position = np.minimum(np.searchsorted(known, self.starts), len(known) - 1)
-                prices = values[position]
-                missing = (known[position] != self.starts) | np.isnan(prices)
-            if missing.any():
-                first = pd.Timestamp(int(self.starts[missing][0]), tz="UTC")
-                raise MissingSpotPrice(
-                    f"no {instrument!r} spot price for the interval starting "
-                    f"{first.isoformat()} ({int(missing.sum())} intervals lack one)"
-                )
+                prices = np.where(known[position] == self.starts, values[position], np.nan)
             self._spot[instrument] = prices
         return prices
 

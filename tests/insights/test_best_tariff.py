@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pytest
 from django_tenants.utils import schema_context
 
 from core.ranges import DateRange, local_days
@@ -17,6 +18,7 @@ from market.domain.series import price_series_load, prices_on_grid
 from metering.domain.profiles import IntervalProfiles
 from tariffs.domain.bulk import tariff_definitions_for
 from tariffs.domain.compare import rank_tariffs
+from tariffs.domain.lines import LineKind
 from tariffs.domain.offers import versions_in_force
 from tariffs.domain.profile import LoadProfile
 from tariffs.models import Product
@@ -86,3 +88,33 @@ def test_batch_shadow_bills_equal_ranking_each_profile(db):
         assert best != "ALPHA-FLEX"
         assert recommendation.money_per_year == costs["ALPHA-FLEX"] - costs[best]
         assert recommendation.money_per_year > Decimal(0)
+
+
+def test_load_shift_prices_per_half_hour_are_the_customers_tariff(db):
+    """The nightly job's per-half-hour prices (`TariffPricing.interval_prices`, from
+    tariffs.domain.unit_prices on the chunk's grid): on the dynamic product, kWh × price
+    over the year is what its spot lines charge; on the Night Saver (time of use, its day
+    band tiered at 200 kWh a month), each half-hour is night's 0.085 or the day tier the
+    month reaches."""
+    year = DateRange(ON - timedelta(days=365), ON)
+    instants = local_days(year, ZONE)
+    hours = pd.date_range(instants.start, instants.end, freq="60min", inclusive="left")
+    prices = 60 + 30 * np.sin(np.arange(len(hours)) / 24 * 2 * np.pi)
+    prices_save(points=[RawPoint("DA-NORTH", at.to_pydatetime(), f"{v:.2f}")
+                        for at, v in zip(hours, prices, strict=True)],
+                received_at=instants.end.astimezone(UTC), source="test", publish=False)
+    with schema_context("alpha"):
+        profiles = _profiles(instants)
+        alice = CustomerRow(id=1, reference="A", name="A", kind="HOUSEHOLD", meter_ids=[11],
+                            interval_minutes={11: 30}, product_code="ALPHA-AGILE")
+        pricing = TariffPricing.load(customers={1: alice}, profiles=profiles, on=ON,
+                                      year_instants=instants, time_zone=ZONE)
+        kwh = np.nan_to_num(profiles.kwh[0])
+        spot = pricing.interval_prices("ALPHA-AGILE", profiles.starts, kwh)
+        charged = sum((line.amount for b in pricing.lines[("ALPHA-AGILE", 11)]
+                       for line in b.lines if line.kind == LineKind.SPOT), Decimal(0))
+        # twelve monthly spot lines, each rounded to the cent
+        assert float(charged) == pytest.approx(float(kwh @ spot), abs=0.06)
+        banded = pricing.interval_prices("ALPHA-NIGHT-SAVER", profiles.starts, kwh * 2)
+        assert set(np.round(banded, 4).tolist()) <= {0.085, 0.26, 0.31}
+        assert {0.085, 0.31} <= set(np.round(banded, 4).tolist())

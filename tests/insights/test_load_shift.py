@@ -1,5 +1,7 @@
-"""Load shifting: the evening's flexible load moved to the cheapest window."""
-from datetime import time
+"""Load shifting: the evening's flexible load moved to the cheapest window, on prices
+per interval given, and on a time-of-use tariff's own prices (tariffs.domain.unit_prices),
+re-priced through the engine."""
+from datetime import time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -7,7 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.domain.load_shift import InvalidLoadShiftInput, load_shift
+from insights.domain.breakdown import LocalGrid
+from insights.domain.load_shift import InvalidLoadShiftInput, load_shift, load_shift_on_grid
+from tariffs.domain import (
+    BandRate,
+    BandRule,
+    LineKind,
+    Schedule,
+    StandingCharge,
+    TariffDefinition,
+    Tier,
+    load_profile_from_series,
+    price_period,
+)
+from tariffs.domain.unit_prices import unit_prices_on_grid
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -99,3 +114,77 @@ def test_bad_input_is_refused():
     with pytest.raises(InvalidLoadShiftInput, match="evening window"):
         load_shift(readings=evening_household(), prices=tou_prices(), tz=LONDON,
                    interval_minutes=60, base_load_kw=0.5, evening=(time(21), time(17)))
+
+
+def test_on_the_chunk_grid_the_figures_are_those_of_the_series_version():
+    """Ten half-hourly days across the spring clock change, with missing readings and
+    prices: `load_shift_on_grid` (the nightly chunk's) gives `load_shift`'s figures."""
+    index = pd.date_range(pd.Timestamp("2026-03-24", tz=LONDON),
+                          pd.Timestamp("2026-04-03", tz=LONDON), freq="30min",
+                          inclusive="left")
+    rng = np.random.default_rng(7)
+    kwh = rng.gamma(2.0, 0.2, len(index))
+    price = rng.uniform(0.05, 0.45, len(index))
+    kwh[[30, 200]] = np.nan
+    price[[100]] = np.nan
+    series = load_shift(readings=pd.Series(kwh, index=index).dropna(),
+                        prices=pd.Series(price, index=index).dropna(), tz=LONDON,
+                        interval_minutes=30, base_load_kw=0.3)
+    grid = LocalGrid.of(starts=index.tz_convert("UTC").as_unit("ns").asi8, tz=LONDON)
+    on_grid = load_shift_on_grid(kwh=kwh, price=price, grid=grid, interval_minutes=30,
+                                 base_load_kw=0.3)
+    assert on_grid == series
+    assert (on_grid.days, on_grid.days_skipped) == (6, 4)  # 29 March: 46 half-hours
+
+
+def three_band_tariff() -> TariffDefinition:
+    """Evening peak 17:00-21:00 at 0.40, night 00:00-04:00 at 0.10, day 0.25; 0.50 a day
+    standing charge and 5% VAT."""
+    schedule = Schedule(bands=("peak", "night", "day"), rules=(
+        BandRule(band="peak", start=time(17), end=time(21)),
+        BandRule(band="night", start=time(0), end=time(4))), default_band="day")
+    return TariffDefinition(
+        name="Three bands", time_zone="Europe/London", energy_schedule=schedule,
+        unit_rates=(BandRate(band="peak", tiers=(Tier(unit_price=Decimal("0.40")),)),
+                    BandRate(band="night", tiers=(Tier(unit_price=Decimal("0.10")),)),
+                    BandRate(band="day", tiers=(Tier(unit_price=Decimal("0.25")),))),
+        standing_charge=StandingCharge(amount=Decimal("0.50")), vat_rate=Decimal("0.05"))
+
+
+def test_a_time_of_use_shift_by_hand_and_repriced_by_the_engine():
+    """Three January days of half-hours: 0.2 kWh each (a 0.4 kW base load), 1.2 kWh from
+    17:00 to 21:00, so 1.0 kWh above base in each of 8 evening half-hours: 8 kWh a day.
+    At the peak's 0.40 that is 3.20 a day; the cheapest 4 hours are the night band's
+    00:00-04:00 at 0.10: 0.80 a day. Three days: 9.60 before, 2.40 after, 7.20 saved.
+    The engine prices the moved profile 7.20 lower on its energy lines, and 7.56 lower
+    after 5% VAT (the standing charge does not move)."""
+    start, end = pd.Timestamp("2026-01-05", tz=LONDON), pd.Timestamp("2026-01-08", tz=LONDON)
+    index = pd.date_range(start, end, freq="30min", inclusive="left")
+    hour = np.asarray(index.hour)
+    kwh = np.where((hour >= 17) & (hour < 21), 1.2, 0.2)
+    tariff = three_band_tariff()
+    starts_ns = index.tz_convert("UTC").as_unit("ns").asi8
+    price = unit_prices_on_grid(tariff=tariff, interval_starts=starts_ns,
+                                interval=timedelta(minutes=30))
+    shift = load_shift_on_grid(kwh=kwh, price=price,
+                               grid=LocalGrid.of(starts=starts_ns, tz=LONDON),
+                               interval_minutes=30, base_load_kw=0.4)
+    assert shift.kwh_moved == pytest.approx(24.0)
+    assert (shift.cost_before, shift.cost_after, shift.saving) == (
+        Decimal("9.60"), Decimal("2.40"), Decimal("7.20"))
+    assert shift.usual_window_start == time(0)
+    moved = np.where((hour >= 17) & (hour < 21), 0.2, np.where(hour < 4, 1.2, 0.2))
+    before = price_period(tariff=tariff, profile=_profile(index, kwh), start=start, end=end)
+    after = price_period(tariff=tariff, profile=_profile(index, moved), start=start, end=end)
+    assert (_energy(before) - _energy(after)) == shift.saving
+    assert before.total_after_tax - after.total_after_tax == Decimal("7.56")
+
+
+def _profile(index, kwh):
+    return load_profile_from_series(import_kwh=pd.Series(kwh, index=index),
+                                    interval=timedelta(minutes=30))
+
+
+def _energy(breakdown) -> Decimal:
+    return sum((line.amount for line in breakdown.lines if line.kind == LineKind.ENERGY),
+               Decimal(0))
