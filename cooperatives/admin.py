@@ -1,17 +1,20 @@
 """Staff admin for cooperatives, read-only: cooperatives with their generators, the share
-register, allocations on bills, costs, settlements, distributions and the audit trail.
-Everything is written through cooperatives/services/ (shares, costs, dividends,
-settlements) and the billing seam (allocations)."""
+register, allocations on bills, rights lots and carried rights, costs, settlements,
+distributions and the audit trail. Everything is written through cooperatives/services/
+(shares, costs, dividends, settlements) and the billing seam (allocations, lots, carried
+rights)."""
 from django.contrib import admin
 
 from cooperatives.models import (
     Allocation,
+    CarriedRights,
     Cooperative,
     CooperativeCost,
     CooperativeEvent,
     DividendDistribution,
     Generator,
     PeriodSettlement,
+    RightsLot,
     Shareholding,
 )
 from core.admin import ReadOnlyAdmin
@@ -38,6 +41,21 @@ class ShareholdingAdmin(ReadOnlyAdmin):
 class AllocationAdmin(ReadOnlyAdmin):
     list_display = ["cooperative", "member", "contract", "bill", "period_start", "kwh",
                     "right_kwh", "amount", "status"]
+    list_filter = ["cooperative", "status"]
+    exclude = ["detail"]
+
+
+@admin.register(RightsLot)
+class RightsLotAdmin(ReadOnlyAdmin):
+    list_display = ["cooperative", "member", "period_start", "period_end", "right_kwh",
+                    "expires_at"]
+    list_filter = ["cooperative"]
+
+
+@admin.register(CarriedRights)
+class CarriedRightsAdmin(ReadOnlyAdmin):
+    list_display = ["cooperative", "member", "contract", "bill", "period_start", "kwh",
+                    "amount", "status"]
     list_filter = ["cooperative", "status"]
     exclude = ["detail"]
 

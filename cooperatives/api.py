@@ -13,8 +13,11 @@ from accounts.domain.audit import audit_record
 from accounts.models import AuditAction, AuditChannel
 from billing.domain.periods import month_period
 from cooperatives import serializers as s
+from cooperatives.domain.units import kwh_decimal
 from cooperatives.models import Allocation, AllocationStatus, Cooperative, Generator
+from cooperatives.services.carrying import carried_of_month
 from core.api_inputs import StrictPages
+from core.money import ZERO
 from metering.domain.consumption import consumption_query_check, consumption_read
 
 SCOPE = {"GET": [["cooperatives:read"]]}
@@ -77,6 +80,9 @@ class GeneratorProduction(APIView):
              "production": str(kwh), "quality": q} for a, b, kwh, q in page])
 
 
+ZERO_KWH = kwh_decimal(0)
+
+
 class CooperativeAllocations(APIView):
     """The members' allocations on live bills for one billing month."""
 
@@ -97,18 +103,30 @@ class CooperativeAllocations(APIView):
         rows = (Allocation.objects.filter(cooperative=coop, status=AllocationStatus.LIVE,
                                           period_start__gte=period.start,
                                           period_start__lt=period.end)
-                .order_by("member__reference", "contract_id")
-                .values_list("member_id", "member__reference", "contract_id", "bill_id",
-                             "period_start", "period_end", "kwh", "right_kwh", "amount"))
+                .values("member_id", "member__reference", "contract_id", "bill_id",
+                        "period_start", "period_end", "kwh", "right_kwh", "amount"))
+        # One row per contract and bill: the period's allocation and what the bill drew from
+        # carried rights (a row may have either or both).
+        merged = {(r["contract_id"], r["bill_id"]): {**r, "carried_kwh": ZERO_KWH,
+                                                     "carried_amount": ZERO}
+                  for r in rows}
+        for r in carried_of_month(cooperative=coop, period=period):
+            row = merged.setdefault((r["contract_id"], r["bill_id"]), {
+                **r, "kwh": ZERO_KWH, "amount": ZERO})
+            row["carried_kwh"], row["carried_amount"] = r["kwh"], r["amount"]
+        ordered = sorted(merged.values(), key=lambda r: (r["member__reference"],
+                                                         r["contract_id"], r["bill_id"]))
         pages = Pages()
-        page = pages.paginate_queryset(list(rows), request, self)
-        audit_record(at=timezone.now(), customer_ids=[r[0] for r in page],
+        page = pages.paginate_queryset(ordered, request, self)
+        audit_record(at=timezone.now(), customer_ids=[r["member_id"] for r in page],
                      action=AuditAction.READ, channel=AuditChannel.API,
                      subject="cooperative.allocations", actor_user=request.user,
                      actor_client_id=client_id_of(request),
                      detail={"cooperative": coop.code, "period": query.validated_data["period"]})
         return pages.get_paginated_response(s.AllocationOut([
-            {"customer": ref, "contract": contract, "bill": bill, "period_start": start,
-             "period_end": end, "kwh": kwh, "right_kwh": right, "amount": amount}
-            for _, ref, contract, bill, start, end, kwh, right, amount in page],
+            {"customer": r["member__reference"], "contract": r["contract_id"],
+             "bill": r["bill_id"], "period_start": r["period_start"],
+             "period_end": r["period_end"], "kwh": r["kwh"], "right_kwh": r["right_kwh"],
+             "amount": r["amount"], "carried_kwh": r["carried_kwh"],
+             "carried_amount": r["carried_amount"]} for r in page],
             many=True).data)

@@ -7,6 +7,7 @@ turns their violations into messages, and cooperatives/domain/ (pure) does the a
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from core.models import ActivePeriodModel
 
@@ -24,8 +25,9 @@ class Cooperative(models.Model):
 
     `kwh_per_share_year` is an estimate shown to members; the allocation itself follows the
     metered output. `rights_carry_months` is the expiry rule of unused rights (0: they are
-    surplus, sold at spot, in their own period). `spot_instrument` is the market instrument
-    (zone price) the surplus is sold at."""
+    surplus, sold at spot, in their own period; N: a member's unused rights of a billing
+    period become a RightsLot their bills may draw on for N months, oldest first).
+    `spot_instrument` is the market instrument (zone price) the surplus is sold at."""
 
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=200)
@@ -159,7 +161,33 @@ class AllocationStatus(models.TextChoices):
     RETURNED = "RETURNED", "Returned (the bill was cancelled)"
 
 
-class Allocation(models.Model):
+class GenerationOnBill(models.Model):
+    """What a member contract's bill got from a cooperative for its period: kWh on a line at
+    a price, the per-interval detail (`detail`: the µkWh of every interval from
+    `first_interval_at` on, int64 little-endian, zlib-compressed), LIVE until the bill is
+    cancelled (RETURNED)."""
+
+    member = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey("accounts.Contract", on_delete=models.PROTECT,
+                                 related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    kwh = models.DecimalField(**KWH)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=6)
+    amount = models.DecimalField(**MONEY)
+    first_interval_at = models.DateTimeField()
+    interval_minutes = models.PositiveSmallIntegerField()
+    detail = models.BinaryField()
+    status = models.CharField(max_length=8, choices=AllocationStatus.choices,
+                              default=AllocationStatus.LIVE)
+    created_at = models.DateTimeField()
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Allocation(GenerationOnBill):
     """Generation allocated to one member contract for one billing period, on one bill.
 
     `detail` holds the allocated µkWh of every interval from `first_interval_at` on
@@ -170,24 +198,9 @@ class Allocation(models.Model):
 
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT,
                                     related_name="allocations")
-    member = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="+")
-    contract = models.ForeignKey("accounts.Contract", on_delete=models.PROTECT,
-                                 related_name="+")
     bill = models.ForeignKey("billing.Bill", on_delete=models.PROTECT,
                              related_name="coop_allocations")
-    period_start = models.DateField()
-    period_end = models.DateField()
-    kwh = models.DecimalField(**KWH)
     right_kwh = models.DecimalField(**KWH)
-    unit_price = models.DecimalField(max_digits=10, decimal_places=6)
-    amount = models.DecimalField(**MONEY)
-    first_interval_at = models.DateTimeField()
-    interval_minutes = models.PositiveSmallIntegerField()
-    detail = models.BinaryField()
-    status = models.CharField(max_length=8, choices=AllocationStatus.choices,
-                              default=AllocationStatus.LIVE)
-    created_at = models.DateTimeField()
-    returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -206,6 +219,88 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.contract_id} {self.period_start}: {self.kwh} kWh"
+
+
+class RightsLot(models.Model):
+    """A member's rights of one billing period, kept for later periods when the cooperative
+    carries rights (`rights_carry_months` > 0; with 0 no lot is written).
+
+    The lot stores the member's *right* for the period; what it still holds is a sum, never
+    a stored number: right − the member's LIVE allocations of the period (the rights used
+    in their own intervals) − the LIVE carried draws of later bills (`CarriedDraw`).
+    Usable by bills whose period starts at or after `period_end` and before `expires_at`
+    (`period_end` + N calendar months, local midnight); what is left at `expires_at` has
+    expired (reported by `coop_allocate` and the dashboard). One lot per cooperative,
+    member and period (a unique index: billing the period again writes it again, same row).
+    """
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT,
+                                    related_name="rights_lots")
+    member = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    right_kwh = models.DecimalField(**KWH)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "member", "period_start",
+                                            "period_end"], name="rights_lot_one_per_period"),
+            models.CheckConstraint(condition=Q(right_kwh__gte=0),
+                                   name="rights_lot_right_not_negative"),
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")),
+                                   name="rights_lot_period_not_empty"),
+        ]
+        indexes = [models.Index(fields=["cooperative", "member", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.member_id} {self.period_start}: {self.right_kwh} kWh"
+
+
+class CarriedRights(GenerationOnBill):
+    """Rights carried from earlier periods drawn by one member contract's bill: the bill's
+    "Community generation (carried)" line. `detail` is the µkWh placed on each interval
+    (as Allocation.detail); `draws` say which lots gave them. One LIVE row per contract,
+    cooperative and period (a unique index, as for allocations); cancelling the bill
+    RETURNS it, which gives its kWh back to the lots."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT,
+                                    related_name="carried")
+    bill = models.ForeignKey("billing.Bill", on_delete=models.PROTECT,
+                             related_name="coop_carried")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "cooperative", "period_start", "period_end"],
+                condition=Q(status=AllocationStatus.LIVE),
+                name="carried_one_live_per_contract_period"),
+            models.CheckConstraint(condition=Q(kwh__gt=0), name="carried_kwh_positive"),
+            models.CheckConstraint(condition=Q(status__in=AllocationStatus.values),
+                                   name="carried_status_valid"),
+        ]
+        indexes = [models.Index(fields=["cooperative", "period_start"])]
+
+    def __str__(self):
+        return f"{self.contract_id} {self.period_start}: {self.kwh} kWh carried"
+
+
+class CarriedDraw(models.Model):
+    """The kWh one lot gave to one CarriedRights row (it counts while that row is LIVE)."""
+
+    carried = models.ForeignKey(CarriedRights, on_delete=models.PROTECT, related_name="draws")
+    lot = models.ForeignKey(RightsLot, on_delete=models.PROTECT, related_name="draws")
+    kwh = models.DecimalField(**KWH)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["carried", "lot"], name="carried_draw_one_per_lot"),
+            models.CheckConstraint(condition=Q(kwh__gt=0), name="carried_draw_kwh_positive"),
+        ]
+
+    def __str__(self):
+        return f"lot {self.lot_id} -> {self.carried_id}: {self.kwh} kWh"
 
 
 class CooperativeCost(models.Model):

@@ -56,3 +56,8 @@ class AllocationOut(serializers.Serializer):
     kwh = serializers.DecimalField(max_digits=18, decimal_places=6)
     right_kwh = serializers.DecimalField(max_digits=18, decimal_places=6)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    carried_kwh = serializers.DecimalField(
+        max_digits=18, decimal_places=6,
+        help_text="kWh the bill drew from the member's rights carried from earlier periods "
+                  "(not part of `kwh`, nor of the month's generated = allocated + surplus)")
+    carried_amount = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -1,5 +1,6 @@
 """Portal: the generator dashboard. Managers of a cooperative see all of it; a member's
-login sees the generators and their own shares and allocations."""
+login sees the generators and their own shares and allocations (and, when the cooperative
+carries rights, their lots: held, expiring, expired)."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from cooperatives.services.access import (
     access_cooperative_by_id,
     cooperatives_visible_to,
 )
+from cooperatives.services.carrying import lots_statement
 from cooperatives.services.dashboard import generator_cards, manager_view, production_chart_spec
 from core.ranges import local_date
 
@@ -36,7 +38,7 @@ def cooperative_dashboard(request, cooperative_id: int):
     context = {"cooperative": coop, "role": role, "cards": cards, "today": today,
                "spec": production_chart_spec(cards)}
     if role == MANAGER:
-        context["manager"] = manager_view(cooperative=coop, today=today)
+        context["manager"] = manager_view(cooperative=coop, today=today, at=timezone.now())
     else:
         try:
             customer = customer_of_login(user=request.user)
@@ -48,4 +50,7 @@ def cooperative_dashboard(request, cooperative_id: int):
             Allocation.objects.filter(cooperative=coop, member=customer,
                                       status=AllocationStatus.LIVE)
             .order_by("-period_start").values("period_start", "kwh", "amount")[:12])
+        if coop.rights_carry_months:
+            context["my_lots"] = lots_statement(cooperative=coop, member=customer,
+                                                at=timezone.now())[:12]
     return render(request, "cooperatives/dashboard.html", context)

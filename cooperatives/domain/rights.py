@@ -99,6 +99,12 @@ def _add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
     return local.replace(year=year, month=month, day=min(local.day, last_day))
 
 
+def lot_expiry(*, earned_to: datetime, policy: RightsPolicy, time_zone: str) -> datetime:
+    """When a lot earned up to `earned_to` expires: N calendar months later, local time."""
+    _require_aware(earned_to, what="earned_to")
+    return _add_months(earned_to, policy.carry_months, ZoneInfo(time_zone))
+
+
 def _require_aware(moment: datetime, *, what: str) -> None:
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise InvalidRightsOperation(f"{what} must be a timezone-aware datetime, got {moment!r}")
@@ -115,7 +121,7 @@ def rights_earned(
         raise InvalidRightsOperation("earned_from must be before earned_to")
     if any(int(v) < 0 for v in unused_by_band.values()):
         raise InvalidRightsOperation(f"member {member!r}: unused rights cannot be negative")
-    expires_at = _add_months(earned_to, policy.carry_months, ZoneInfo(time_zone))
+    expires_at = lot_expiry(earned_to=earned_to, policy=policy, time_zone=time_zone)
     amounts = dict(unused_by_band) if policy.by_band else {None: sum(unused_by_band.values())}
     return [
         RightsEntry(kind=EntryKind.EARNED, micro_kwh=int(amount), lot=RightsLot(

@@ -7,8 +7,12 @@ A chunk costs two queries when none of its customers is a member (the membership
 constant number more when some are (allocating.cooperative_inputs_load). A member's rights
 are exact whatever the chunk: they depend on the output and every member's shares, all
 loaded; consumption matters only for the member's own contracts. A member of two
-cooperatives is served by them in id order, each from what the previous left."""
+cooperatives is served by them in id order, each from what the previous left. Cooperatives
+that carry rights (`rights_carry_months` > 0) then cover what is still left from the
+members' lots of earlier periods and record this period's lots (carrying.py: the rule, its
+queries and locks)."""
 import zlib
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -18,7 +22,7 @@ import pandas as pd
 from billing.domain.generation import ContractGeneration
 from cooperatives.domain import generation_line
 from cooperatives.domain.units import kwh_decimal
-from cooperatives.models import Allocation, AllocationStatus
+from cooperatives.models import Allocation, AllocationStatus, CarriedRights, Cooperative
 from core.ranges import DateRange, local_days
 
 from .allocating import (
@@ -28,6 +32,7 @@ from .allocating import (
     cooperative_inputs_load,
     memberships_of,
 )
+from .carrying import carried_return, carried_write, lots_record, member_draw, usable_lots_lock
 
 
 def detail_pack(micro_kwh: np.ndarray) -> bytes:
@@ -48,6 +53,9 @@ class CooperativeGenerationSource:
         instants = local_days(period, time_zone)
         priorities = contract_priorities(contract_ids=[c.contract_id for c in contracts])
         found: dict[int, list[ContractGeneration]] = {}
+        rights: dict[tuple[int, int], int] = defaultdict(int)  # (coop, member) -> µkWh
+        carrying: dict[int, Cooperative] = {}
+        usable = None
         for minutes, grid in grids.items():
             demands = self._demands(contracts, grid, minutes, members_of)
             if not demands:
@@ -62,6 +70,10 @@ class CooperativeGenerationSource:
                                                         priorities=priorities)
                 rows = coop_grid.member_row()
                 coop = coop_grid.cooperative
+                if coop.rights_carry_months:
+                    carrying[coop_id] = coop
+                    for member in sorted({d.member_id for d in served}):
+                        rights[coop_id, member] += int(allocation.rights[rows[member]].sum())
                 for demand, allocated in zip(served, allocation.allocated, strict=True):
                     total = int(allocated.sum())
                     demand.consumption[:] -= allocated  # the next cooperative's demand
@@ -78,7 +90,46 @@ class CooperativeGenerationSource:
                         record={"cooperative_id": coop_id, "member_id": demand.member_id,
                                 "right_kwh": kwh_decimal(right), "first_at": first_at,
                                 "minutes": minutes}))
+            if not carrying:
+                continue
+            if usable is None:  # once per chunk: the lots stay locked until it commits
+                usable = usable_lots_lock(
+                    cooperative_ids=sorted(carrying),
+                    member_ids=sorted({m for pk in carrying for m in members_of[pk]}),
+                    period=period, time_zone=time_zone,
+                    contract_ids=[c.contract_id for c in contracts])
+            self._carried(found, usable=usable, carrying=carrying, demands=demands,
+                          period=period, priorities=priorities, first_at=first_at,
+                          minutes=minutes)
+        if rights:
+            lots_record(rights=rights, period=period, time_zone=time_zone,
+                        carry_months={pk: c.rights_carry_months for pk, c in carrying.items()})
         return found
+
+    @staticmethod
+    def _carried(found, *, usable, carrying, demands, period, priorities, first_at, minutes):
+        """Each member's remaining consumption covered from their carried lots, after every
+        cooperative's allocation of this grid (services/carrying.py has the rule)."""
+        by_member = defaultdict(list)
+        for demand in demands:
+            by_member[demand.member_id].append(demand)
+        for coop_id, coop in sorted(carrying.items()):
+            for member_id, mine in sorted(by_member.items()):
+                for draw in member_draw(usable=usable, cooperative_id=coop_id,
+                                        carry_months=coop.rights_carry_months,
+                                        member_id=member_id, period=period, demands=mine,
+                                        priorities=priorities):
+                    line = generation_line(allocated_by_band={"all": int(draw.micro_kwh.sum())},
+                                           unit_price=coop.generation_price)
+                    found.setdefault(draw.contract_id, []).append(ContractGeneration(
+                        contract_id=draw.contract_id,
+                        description=f"Community generation carried over: {coop.name} "
+                                    f"({coop.code})",
+                        micro_kwh=draw.micro_kwh, quantity=line.quantity,
+                        unit_price=line.unit_price, amount=line.amount,
+                        record={"carried": True, "cooperative_id": coop_id,
+                                "member_id": member_id, "lots": draw.lots,
+                                "first_at": first_at, "minutes": minutes}))
 
     @staticmethod
     def _demands(contracts, grid, minutes, members_of) -> list[ContractDemand]:
@@ -103,8 +154,9 @@ class CooperativeGenerationSource:
         return demands
 
     def bills_written(self, *, bills: Sequence[tuple[int, object]], now: datetime) -> None:
-        """One LIVE allocation per contract, cooperative and period (a unique index: the
-        chunk fails rather than allocate twice)."""
+        """One LIVE allocation (and carried row) per contract, cooperative and period (unique
+        indexes: the chunk fails rather than allocate or draw twice)."""
+        written = [(bill_id, priced, g) for bill_id, priced in bills for g in priced.generation]
         Allocation.objects.bulk_create([
             Allocation(cooperative_id=g.record["cooperative_id"],
                        member_id=g.record["member_id"], contract_id=g.contract_id,
@@ -114,12 +166,26 @@ class CooperativeGenerationSource:
                        amount=g.amount, first_interval_at=g.record["first_at"],
                        interval_minutes=g.record["minutes"], detail=detail_pack(g.micro_kwh),
                        created_at=now)
-            for bill_id, priced in bills for g in priced.generation])
+            for bill_id, priced, g in written if not g.record.get("carried")])
+        carried_write(rows=[
+            (CarriedRights(cooperative_id=g.record["cooperative_id"],
+                           member_id=g.record["member_id"], contract_id=g.contract_id,
+                           bill_id=bill_id, period_start=priced.period.start,
+                           period_end=priced.period.end, kwh=g.quantity,
+                           unit_price=g.unit_price, amount=g.amount,
+                           first_interval_at=g.record["first_at"],
+                           interval_minutes=g.record["minutes"],
+                           detail=detail_pack(g.micro_kwh), created_at=now),
+             g.record["lots"])
+            for bill_id, priced, g in written if g.record.get("carried")])
 
     def bills_cancelled(self, *, bill_ids: Sequence[int], now: datetime) -> None:
+        """The bills' allocations and carried rights are RETURNED: the period's rights and
+        the lots they drew from are free again for the replacement."""
         Allocation.objects.filter(bill_id__in=list(bill_ids),
                                   status=AllocationStatus.LIVE).update(
             status=AllocationStatus.RETURNED, returned_at=now)
+        carried_return(bill_ids=bill_ids, now=now)
 
 
 SOURCE = CooperativeGenerationSource()

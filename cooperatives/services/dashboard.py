@@ -1,7 +1,7 @@
 """What the generator dashboard shows, read in a constant number of queries: generators
 (1), their latest output (1), their daily energy this year from metering's daily rollups
 (1), and for managers the revenue (2), the member register (1) and the latest period's
-allocations per member (1).
+allocations per member (1); when the cooperative carries rights, its lots (3).
 
 Expected energy is the monthly profile (kWh per kW per month × capacity) spread evenly over
 the month's days; availability counts days: the share of days with output among the days
@@ -16,13 +16,16 @@ from decimal import Decimal
 import pandas as pd
 from django.db.models import Sum
 
-from cooperatives.domain import low_output_alerts
+from cooperatives.domain import kwh_decimal, low_output_alerts
 from cooperatives.models import Allocation, AllocationStatus, Generator, PeriodSettlement
 from core.money import ZERO
 from metering.models import DailyRollup
 
+from .carrying import lots_statement
 from .live import latest_outputs
 from .shares import member_register
+
+ZERO_KWH = kwh_decimal(0)
 
 
 @dataclass
@@ -112,9 +115,22 @@ class ManagerView:
     register: list
     allocations: list  # (reference, name, kWh, amount) of the latest allocated period
     allocations_period: tuple[date, date] | None
+    lots: list = field(default_factory=list)  # carried rights per member (carrying.py)
 
 
-def manager_view(*, cooperative, today: date) -> ManagerView:
+def _lots_per_member(*, cooperative, at) -> list[dict]:
+    """Per member: kWh held in lots still usable at `at`, and kWh that expired unused."""
+    rows: dict[str, dict] = {}
+    for line in lots_statement(cooperative=cooperative, at=at):
+        row = rows.setdefault(line.member_reference, {
+            "reference": line.member_reference, "name": line.member_name,
+            "held_kwh": ZERO_KWH, "expired_kwh": ZERO_KWH})
+        row["held_kwh"] += line.held_kwh
+        row["expired_kwh"] += line.expired_kwh
+    return [rows[key] for key in sorted(rows)]
+
+
+def manager_view(*, cooperative, today: date, at=None) -> ManagerView:
     year = date(today.year, 1, 1)
     surplus = (PeriodSettlement.objects.filter(cooperative=cooperative,
                                                period_start__gte=year)
@@ -128,6 +144,8 @@ def manager_view(*, cooperative, today: date) -> ManagerView:
                     .values("member__reference", "member__name")
                     .annotate(kwh=Sum("kwh"), amount=Sum("amount"))
                     .order_by("member__reference"))
+    lots = (_lots_per_member(cooperative=cooperative, at=at)
+            if cooperative.rights_carry_months and at is not None else [])
     return ManagerView(surplus_revenue=surplus, member_revenue=members,
                        register=member_register(cooperative=cooperative, on=today),
-                       allocations=rows, allocations_period=latest)
+                       allocations=rows, allocations_period=latest, lots=lots)

@@ -1,5 +1,10 @@
 """A cooperative's billing period as a whole: `coop_allocate` and the period settlement.
 
+Besides the period's own energy balance, each member line reports the rights figures
+(services/carrying.py): unused (right − allocated), carried (drawn from earlier lots by this
+period's LIVE bills), expired (lapsed at the period's end) and the balance still usable
+after it. Carried kWh are not in generated/allocated/surplus: they came out of stored lots.
+
 The same allocation the bills make (allocating.py), for every member contract at once:
 members' accounts' contracts (the billable seam, 3 queries), their import profiles (one
 COPY), the cooperative's inputs (allocating.cooperative_inputs_load). The surplus is sold
@@ -27,6 +32,9 @@ from .allocating import (
     contract_priorities,
     cooperative_inputs_load,
 )
+from .carrying import MemberCarry, carry_report
+
+ZERO_KWH = kwh_decimal(0)
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,10 @@ class MemberLine:
     shares: int
     right_kwh: Decimal
     allocated_kwh: Decimal
+    unused_kwh: Decimal = ZERO_KWH  # right − allocated: the period's lot (or surplus)
+    carried_kwh: Decimal = ZERO_KWH  # drawn from earlier lots by this period's bills
+    expired_kwh: Decimal = ZERO_KWH  # rights that lapsed at this period's end
+    carried_balance_kwh: Decimal = ZERO_KWH  # held in lots still usable after it
 
 
 @dataclass(frozen=True)
@@ -49,13 +61,20 @@ class PeriodAllocation:
     per_contract: dict[int, int]  # contract id -> allocated µkWh
 
     def as_dict(self) -> dict:
+        """The documented keys, then the rights figures (carried kWh are not part of the
+        period's energy balance: generated = allocated + surplus without them)."""
+        extra = ("unused_kwh", "carried_kwh", "expired_kwh", "carried_balance_kwh")
         return {
             "generated_kwh": str(kwh_decimal(self.generated.sum())),
             "allocated_kwh": str(kwh_decimal(self.allocated.sum())),
             "surplus_kwh": str(kwh_decimal(self.surplus.sum())),
             "members": [{"customer": m.customer, "shares": m.shares,
-                         "right_kwh": str(m.right_kwh), "allocated_kwh": str(m.allocated_kwh)}
+                         "right_kwh": str(m.right_kwh), "allocated_kwh": str(m.allocated_kwh),
+                         **{key: str(getattr(m, key)) for key in extra}}
                         for m in self.members],
+            "rights_carry_months": self.cooperative.rights_carry_months,
+            **{key: str(sum((getattr(m, key) for m in self.members), ZERO_KWH))
+               for key in extra},
         }
 
 
@@ -108,10 +127,24 @@ def cooperative_period_allocate(*, cooperative: Cooperative, period: DateRange,
                       .values_list("pk", "reference"))
     totals = allocation.member_totals(members=grid.members)
     shares = grid.shares.max(axis=1) if grid.shares.size else np.zeros(len(grid.members))
-    members = sorted((MemberLine(customer=references[t.member], shares=int(s),
-                                 right_kwh=t.right_kwh, allocated_kwh=t.allocated_kwh)
-                      for t, s in zip(totals, shares, strict=True)),
-                     key=lambda m: m.customer)
+    carry = carry_report(cooperative=cooperative, period=period, time_zone=time_zone,
+                         unused_micro=dict(zip(grid.members, allocation.unused.sum(axis=1)
+                                               .tolist(), strict=True)))
+    nothing = MemberCarry(carried_kwh=ZERO_KWH, expired_kwh=ZERO_KWH, balance_kwh=ZERO_KWH)
+    if set(carry) - set(grid.members):  # members of earlier periods only
+        references.update(Customer.objects.filter(pk__in=set(carry) - set(grid.members))
+                          .values_list("pk", "reference"))
+    lines = [MemberLine(customer=references[t.member], shares=int(s), right_kwh=t.right_kwh,
+                        allocated_kwh=t.allocated_kwh, unused_kwh=t.unused_kwh,
+                        carried_kwh=carry.get(t.member, nothing).carried_kwh,
+                        expired_kwh=carry.get(t.member, nothing).expired_kwh,
+                        carried_balance_kwh=carry.get(t.member, nothing).balance_kwh)
+             for t, s in zip(totals, shares, strict=True)]
+    lines += [MemberLine(customer=references[m], shares=0, right_kwh=ZERO_KWH,
+                         allocated_kwh=ZERO_KWH, carried_kwh=c.carried_kwh,
+                         expired_kwh=c.expired_kwh, carried_balance_kwh=c.balance_kwh)
+              for m, c in carry.items() if m not in set(grid.members)]
+    members = sorted(lines, key=lambda m: m.customer)
     return PeriodAllocation(
         cooperative=cooperative, period=period, starts=grid.starts,
         generated=allocation.generated, allocated=allocation.allocated.sum(axis=0),

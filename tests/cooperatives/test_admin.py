@@ -5,7 +5,8 @@ import pytest
 from accounts.domain.demo import admin_username
 from tests.conftest import login
 
-PAGES = ["cooperative", "generator", "shareholding", "allocation", "cooperativecost",
+PAGES = ["cooperative", "generator", "shareholding", "allocation", "rightslot",
+         "carriedrights", "cooperativecost",
          "periodsettlement", "dividenddistribution", "cooperativeevent"]
 
 

@@ -54,6 +54,12 @@ def _world():
     return coop, account, meter, outsider, m2
 
 
+def rights(unused, carried, expired, balance) -> dict:
+    return {key: f"{value}.000000" for key, value in zip(
+        ("unused_kwh", "carried_kwh", "expired_kwh", "carried_balance_kwh"),
+        (unused, carried, expired, balance), strict=True)}
+
+
 def live(account):
     (bill,) = Bill.objects.filter(account=account).exclude(status="CANCELLED")
     return bill
@@ -87,9 +93,11 @@ def test_a_members_bill_has_the_generation_line_and_less_day_energy(in_alpha):
         "generated_kwh": "480.000000", "allocated_kwh": "120.000000",
         "surplus_kwh": "360.000000",
         "members": [{"customer": "M1", "shares": 1, "right_kwh": "120.000000",
-                     "allocated_kwh": "120.000000"},
+                     "allocated_kwh": "120.000000", **rights("0", "0", "0", "0")},
                     {"customer": "M2", "shares": 3, "right_kwh": "360.000000",
-                     "allocated_kwh": "0.000000"}]}
+                     "allocated_kwh": "0.000000", **rights("360", "0", "360", "0")}],
+        # The rights figures (extra keys): without carrying, unused rights lapse at once.
+        "rights_carry_months": 0, **rights("360", "0", "360", "0")}
     assert (result.generated == result.allocated + result.surplus).all()
 
 

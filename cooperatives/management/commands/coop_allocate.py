@@ -1,6 +1,9 @@
 """`coop_allocate --schema=S --cooperative=CODE --period=YYYY-MM [--settle]`: the month's
 output allocated to every member contract, printed as {"generated_kwh", "allocated_kwh",
-"surplus_kwh", "members": [{"customer", "shares", "right_kwh", "allocated_kwh"}]}.
+"surplus_kwh", "members": [{"customer", "shares", "right_kwh", "allocated_kwh"}]}, plus
+the rights figures (per member and in total): "unused_kwh", "carried_kwh" (drawn from
+earlier periods' lots by this period's bills), "expired_kwh" (lapsed at the period's end),
+"carried_balance_kwh" (still usable later), and "rights_carry_months".
 `--settle` also records the period's settlement (the surplus sold at the spot price) and
 adds "surplus_revenue"."""
 import json
