@@ -150,7 +150,7 @@ def world_ensure(count: int, days: int) -> list[int]:
     return [c.pk for c in customers]
 
 
-def run_once() -> tuple[float, dict]:
+def run_once(*, chunk_customers: int) -> tuple[float, dict]:
     from django.db import transaction
     from django.utils import timezone
 
@@ -162,7 +162,7 @@ def run_once() -> tuple[float, dict]:
     began = time.perf_counter()
     with transaction.atomic():
         run = run_start(on=ON, now=timezone.now())
-        insights_run_enqueue(run=run, chunk_customers=250)
+        insights_run_enqueue(run=run, chunk_customers=chunk_customers)
     while True:
         run = InsightsRun.objects.get(pk=run.pk)
         if run.status != RunStatus.RUNNING:
@@ -193,6 +193,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=400)
+    parser.add_argument("--chunk-customers", type=int, default=None,
+                        help="customers per chunk (default: the nightly job's own)")
     args = parser.parse_args()
     queue = f"gridline-bench-{os.getpid()}"
     os.environ["GRIDLINE_CELERY_QUEUE"] = queue
@@ -208,7 +210,9 @@ def main() -> None:
         try:
             before = bench_billing.workers_cpu(workers)
             with bench_billing.BackendCpu(connection.settings_dict["NAME"]) as backends:
-                seconds, summary = run_once()
+                from insights.runs import CHUNK_CUSTOMERS
+                seconds, summary = run_once(
+                    chunk_customers=args.chunk_customers or CHUNK_CUSTOMERS)
             used = bench_billing.workers_cpu(workers) - before
             floor = floor_read(days=args.days)
             print(f"ours: {seconds:.2f}s {summary}  floor: {floor:.2f}s  cpu_s: workers "

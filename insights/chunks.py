@@ -18,7 +18,7 @@ import pandas as pd
 from core.errors import GridlineError
 from core.money import ZERO
 from core.ranges import DateRange, local_days
-from insights.domain.baseline import baseline_fit
+from insights.domain.baseline import DailyArrays, baseline_fit
 from insights.domain.breakdown import LocalGrid, energy_breakdown_on_grid, opening_hours_split
 from insights.domain.forecast import day_shares, high_bill_alert, interval_forecast
 from insights.domain.load_shift import load_shift_on_grid
@@ -113,6 +113,8 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
                                                on=on)
         return filled[region]
 
+    usage = _daily_usage(customers=customers, rollups=rollups, in_day_30=in_day_30)
+    monthly = _monthly_kwh(customers=customers, rollups=rollups, months=months)
     period_pricing = PeriodPricing(period=month, on=on, time_zone=context.time_zone,
                                    tariffs=pricing.tariffs, spot=pricing.spot,
                                    profile_starts=profiles.starts)
@@ -120,7 +122,7 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
     for row in customers.values():
         computed.append(_customer(
             row=row, context=context, tz=tz, year=year, month=month, dates=dates,
-            rollups=rollups, in_day_30=in_day_30, temperature=temperatures.get(row.region),
+            usage=usage[row.id], temperature=temperatures.get(row.region),
             normals=normals.get(row.region), profiles=profiles, pricing=pricing,
             alerted=row.id in alerted, months=months, grid=grid,
             grid_temperature=on_grid.get(row.region, no_temperature),
@@ -148,6 +150,7 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
              "kwh_per_year": Decimal(repr(round(rec.kwh_per_year, 3))),
              "money_per_year": rec.money_per_year, "figures": json_ready(rec.figures)}
             for rank, rec in enumerate(ranked, start=1)]
+        result["report"]["monthly_kwh"] = monthly[row.id]
         results.append(result)
         if alert:
             alerts.append(alert)
@@ -171,18 +174,44 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _daily_usage(row, rollups, in_day_30) -> np.ndarray:
-    """kWh per local day (NaN = missing) of all the customer's meters: a day counts when
-    each meter has more than half its intervals (CalTRACK's day rule)."""
-    total = np.zeros(rollups.kwh.shape[1])
-    for meter in row.meter_ids:
-        r = rollups.rows([meter])[0]
-        in_day = in_day_30 * 30 // row.interval_minutes[meter]
-        present = rollups.intervals[r]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = total + np.where(2 * present > in_day,
-                                     rollups.kwh[r] * in_day / np.maximum(present, 1), np.nan)
-    return total if row.meter_ids else np.full(rollups.kwh.shape[1], np.nan)
+def _daily_usage(*, customers, rollups, in_day_30) -> dict[int, np.ndarray]:
+    """Customer -> kWh per local day (NaN = missing) of all their meters, for the whole
+    chunk in a few array operations: a meter's day counts when it has more than half its
+    intervals (CalTRACK's day rule), scaled to the whole day; a customer's day needs every
+    meter's."""
+    present = rollups.intervals
+    minutes = np.array([30] * len(rollups.kwh))
+    for row in customers.values():
+        for meter in row.meter_ids:
+            minutes[rollups.rows([meter])[0]] = row.interval_minutes[meter]
+    in_day = in_day_30[None, :] * 30 // minutes[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_meter = np.where(2 * present > in_day,
+                             rollups.kwh * in_day / np.maximum(present, 1), np.nan)
+    missing = np.full(rollups.kwh.shape[1], np.nan)
+    out = {}
+    for row in customers.values():
+        if not row.meter_ids:
+            out[row.id] = missing
+        elif len(row.meter_ids) == 1:
+            out[row.id] = per_meter[rollups.rows(row.meter_ids)[0]]
+        else:
+            out[row.id] = per_meter[rollups.rows(row.meter_ids)].sum(axis=0)
+    return out
+
+
+def _monthly_kwh(*, customers, rollups, months) -> dict[int, list]:
+    """Customer -> kWh read in each of the last 12 whole months (their meters' daily
+    rollups summed, nothing scaled; None for a month without any reading): the "you" of
+    the neighbour comparison, which the run's finish puts side by side for every home."""
+    per_meter = [(rollups.kwh[:, part].sum(axis=1), rollups.intervals[:, part].sum(axis=1))
+                 for part in months.slices]
+    out = {}
+    for row in customers.values():
+        rows = rollups.rows(row.meter_ids)
+        out[row.id] = [float(kwh[rows].sum()) if len(rows) and intervals[rows].sum() else None
+                       for kwh, intervals in per_meter]
+    return out
 
 
 def _half_hours(row, profiles) -> np.ndarray | None:
@@ -288,18 +317,16 @@ class TariffPricing:
             np.nan_to_num(kwh)), missing_market="nan", tiers="marginal")
 
 
-def _customer(*, row, context, tz, year, month, dates, rollups, in_day_30, temperature,
+def _customer(*, row, context, tz, year, month, dates, usage, temperature,
               normals, profiles, pricing, alerted, months, grid, grid_temperature,
               temperature_on_dates, normal_on_dates, month_filled, period_pricing):
     on = context.on
     report: dict = {"kind": row.kind, "region": row.region}
-    usage = pd.Series(_daily_usage(row, rollups, in_day_30), index=dates)
     temps = temperature if temperature is not None else pd.Series(
         [], index=pd.DatetimeIndex([]), dtype=float)
-    daily = pd.DataFrame({"kwh": usage,
-                          "temperature": (temperature_on_dates if temperature_on_dates
-                                          is not None else np.full(len(dates), np.nan))},
-                         index=dates)
+    daily = DailyArrays(first=dates[0].date(), kwh=usage,
+                        temperature=(temperature_on_dates if temperature_on_dates is not None
+                                     else np.full(len(dates), np.nan)))
     fit = baseline_fit(daily=daily, period=year)
     model = fit.model if fit.sufficient else None
     result = {"customer_id": row.id, "baseline_days": fit.days}
@@ -388,8 +415,7 @@ def _trend(*, daily, model, normal, on, months) -> dict:
     and, with a baseline, weather-normalised kWh (observed - the model at that weather +
     the model at normal weather, over the days with both); and the last whole month
     against the same month last year."""
-    kwh = daily["kwh"].to_numpy()
-    temperature = daily["temperature"].to_numpy()
+    kwh, temperature = daily.kwh, daily.temperature
     both = ~np.isnan(kwh) & ~np.isnan(temperature)
     if normal is None:  # `normal`: the normal temperature on the daily frame's dates
         normal = np.full(len(kwh), np.nan)
@@ -482,8 +508,8 @@ def _forecast(*, row, model, daily, filled, month, half_hours, typical, period_p
     amount = sum((b.total_after_tax for b in bill), ZERO)
     last_year = DateRange(month.start.replace(year=month.start.year - 1),
                           month.end.replace(year=month.end.year - 1))
-    earlier = daily["kwh"].loc[pd.Timestamp(last_year.start):pd.Timestamp(
-        last_year.end) - pd.Timedelta(days=1)].to_numpy()
+    positions = daily.positions(last_year)
+    earlier = np.where(positions >= 0, daily.kwh[np.maximum(positions, 0)], np.nan)
     last_amount = None
     if len(earlier) == len(grid.dates) and not np.isnan(earlier).any():
         last_amount = sum((b.total_after_tax for b in pricer.price(earlier[grid.day] * shares)),
@@ -510,6 +536,11 @@ def _forecast(*, row, model, daily, filled, month, half_hours, typical, period_p
 
 def json_ready(value):
     """JSON-ready: Decimals as strings, numpy numbers as Python numbers, NaN as None."""
+    kind = type(value)  # the common plain types first: a report has thousands of values
+    if kind is float:
+        return None if value != value else value
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
     if isinstance(value, dict):
         return {str(k): json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -12,7 +12,6 @@ its number of customers. The analytics in `insights/domain/` get arrays and fram
 Tenancy: the queries read the connection's schema (the caller's retailer); market data is
 public and shared.
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -172,34 +171,6 @@ def intervals_in_day(*, days: DateRange, tz, minutes: int) -> np.ndarray:
     midnights = dates.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
     seconds = np.diff(midnights.as_unit("ns").asi8) / 1e9
     return np.rint(seconds / (minutes * 60)).astype(np.int64)
-
-
-def monthly_kwh_load(*, months: list[date], tz) -> pd.DataFrame:
-    """kWh per customer (rows) and month (columns: first days of `months`) from the daily
-    rollups of their import meters: one query."""
-    if not months:
-        return pd.DataFrame()
-    lo, hi = months[0], _next_month(months[-1])
-    with connection.cursor() as cursor:
-        cursor.execute("""
-            SELECT p.customer_id, date_trunc('month', d.day_date)::date, sum(d.kwh)::float8
-            FROM metering_dailyrollup d
-            JOIN metering_meter m ON m.id = d.meter_id
-            JOIN accounts_meterpoint mp ON mp.id = m.meter_point_id
-            JOIN accounts_premise p ON p.id = mp.premise_id
-            WHERE m.direction = 'IMPORT' AND d.day_date >= %s AND d.day_date < %s
-            GROUP BY 1, 2
-        """, [lo, hi])
-        rows = cursor.fetchall()
-    table = defaultdict(dict)
-    for customer_id, month, kwh in rows:
-        table[customer_id][pd.Timestamp(month)] = kwh
-    frame = pd.DataFrame.from_dict(table, orient="index")
-    return frame.reindex(columns=[pd.Timestamp(m) for m in months]).sort_index()
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def local_range(days: DateRange, tz) -> DateTimeRange:

@@ -1,12 +1,14 @@
 """The baseline of one customer: sufficiency, the CalTRACK 2.0 fit, reporting figures.
 
 Input is a daily frame (`days.daily_frame`): one row per local date, `kwh` and
-`temperature` (°F), NaN where missing. Only days with both count, in the baseline and in
-the reporting period alike; periods are half-open local dates.
+`temperature` (°F), NaN where missing; or the same as `DailyArrays` over gap-free dates.
+Only days with both count, in the baseline and in the reporting period alike; periods are
+half-open local dates.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,23 @@ from .sufficiency import InsufficientData, baseline_reasons
 
 
 @dataclass(frozen=True)
+class DailyArrays:
+    """The daily frame as two arrays over gap-free dates from `first` (NaN where missing):
+    what the nightly job holds per customer, without building a DataFrame for each. The
+    functions here take either."""
+
+    first: date
+    kwh: np.ndarray
+    temperature: np.ndarray
+
+    def positions(self, period: DateRange) -> np.ndarray:
+        """The period's dates as positions in the arrays, -1 outside them."""
+        offset = (period.start - self.first).days
+        positions = np.arange(offset, offset + period.days)
+        return np.where((positions >= 0) & (positions < len(self.kwh)), positions, -1)
+
+
+@dataclass(frozen=True)
 class PeriodDays:
     """The days of a period with usage, with temperature and with both."""
 
@@ -27,24 +46,30 @@ class PeriodDays:
     temperature: np.ndarray
 
     @classmethod
-    def of(cls, daily: pd.DataFrame, period: DateRange) -> PeriodDays:
-        index = period_dates(period)
-        # one lookup of the period's dates for both columns (a reindex of each, in numpy)
-        positions = daily.index.get_indexer(index) if daily.index.is_unique else None
-        if positions is None:
-            return cls(
-                period=period,
-                kwh=daily["kwh"].reindex(index).to_numpy(dtype=float),
-                temperature=daily["temperature"].reindex(index).to_numpy(dtype=float),
-            )
+    def of(cls, daily: pd.DataFrame | DailyArrays, period: DateRange) -> PeriodDays:
+        if isinstance(daily, DailyArrays):
+            positions = daily.positions(period)
+            columns = {"kwh": daily.kwh, "temperature": daily.temperature}
+        else:
+            index = period_dates(period)
+            # one lookup of the period's dates for both columns (a reindex of each, in numpy)
+            positions = daily.index.get_indexer(index) if daily.index.is_unique else None
+            if positions is None:
+                return cls(
+                    period=period,
+                    kwh=daily["kwh"].reindex(index).to_numpy(dtype=float),
+                    temperature=daily["temperature"].reindex(index).to_numpy(dtype=float),
+                )
+            columns = {name: daily[name].to_numpy(dtype=float)
+                       for name in ("kwh", "temperature")}
         found = positions >= 0
 
-        def take(column):
-            values = daily[column].to_numpy(dtype=float)
+        def take(values):
             return np.where(found, values[np.where(found, positions, 0)] if len(values)
                             else np.nan, np.nan)
 
-        return cls(period=period, kwh=take("kwh"), temperature=take("temperature"))
+        return cls(period=period, kwh=take(columns["kwh"]),
+                   temperature=take(columns["temperature"]))
 
     @property
     def valid(self) -> np.ndarray:
@@ -89,7 +114,7 @@ class BaselineFit:
         return self.model
 
 
-def baseline_fit(*, daily: pd.DataFrame, period: DateRange) -> BaselineFit:
+def baseline_fit(*, daily: pd.DataFrame | DailyArrays, period: DateRange) -> BaselineFit:
     """Fit the baseline over `period` and say whether it is sufficient."""
     days = PeriodDays.of(daily, period)
     reasons = baseline_reasons(
@@ -118,7 +143,7 @@ class ReportingFigures:
 
 
 def reporting_figures(
-    *, model: BaselineModel, daily: pd.DataFrame, period: DateRange,
+    *, model: BaselineModel, daily: pd.DataFrame | DailyArrays, period: DateRange,
 ) -> ReportingFigures:
     days = PeriodDays.of(daily, period)
     valid = days.valid

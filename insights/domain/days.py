@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -209,8 +210,10 @@ def daily_temperature(*, instants, temperature, days: LocalDays) -> pd.Series:
     return pd.Series(total / count, index=_date_index(dates), name="temperature")
 
 
+@lru_cache(maxsize=256)
 def period_dates(period: DateRange) -> pd.DatetimeIndex:
-    """Every local date of a half-open period."""
+    """Every local date of a half-open period (an immutable index: a nightly chunk asks
+    for the same few periods for every customer)."""
     return pd.date_range(period.start, period.end, freq="D", inclusive="left", name="date")
 
 

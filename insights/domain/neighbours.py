@@ -127,6 +127,46 @@ def _nearest(homes: _Homes, i: int, pool: np.ndarray, count: int) -> np.ndarray:
     return pool[np.argsort(difference, kind="stable")[:count]]
 
 
+@dataclass(frozen=True)
+class _SortedPool:
+    """A pool (positions in id order) sorted once by floor area, so that the nearest homes
+    of each member come from a window around it instead of a sort of the whole pool: the
+    same choice as `_nearest` (nearest area, then lowest id; unknown areas last)."""
+
+    upward: np.ndarray  # known areas by (area, id): the homes at or above an area, nearest first
+    upward_area: np.ndarray
+    downward: np.ndarray  # known areas by (-area, id): the homes below an area, nearest first
+    downward_negated_area: np.ndarray
+    unknown: np.ndarray  # unknown areas, by id
+
+    @classmethod
+    def of(cls, homes: _Homes, pool: np.ndarray) -> _SortedPool:
+        area = homes.area[pool]
+        known = ~np.isnan(area)
+        members, member_area = pool[known], area[known]
+        upward = members[np.lexsort((members, member_area))]
+        downward = members[np.lexsort((members, -member_area))]
+        return cls(upward=upward, upward_area=homes.area[upward], downward=downward,
+                   downward_negated_area=-homes.area[downward], unknown=pool[~known])
+
+    def nearest(self, homes: _Homes, i: int, count: int) -> np.ndarray:
+        area = homes.area[i]
+        if np.isnan(area):  # every distance unknown: by id, as the full sort gives
+            candidates = np.sort(np.concatenate([self.upward, self.unknown]))
+            return candidates[candidates != i][:count]
+        # each side in the order of the final ranking, so its first count + 1 (one may
+        # be i itself) hold every member of the answer from that side
+        up = np.searchsorted(self.upward_area, area, side="left")
+        down = np.searchsorted(self.downward_negated_area, -area, side="right")
+        candidates = np.concatenate([self.upward[up:up + count + 1],
+                                     self.downward[down:down + count + 1],
+                                     self.unknown[:count + 1]])
+        candidates = candidates[candidates != i]
+        distance = np.abs(homes.area[candidates] - area)
+        distance = np.where(np.isnan(distance), np.inf, distance)
+        return candidates[np.lexsort((candidates, distance))[:count]]
+
+
 def _floor_area_step(homes: _Homes, i: int, picked: np.ndarray) -> int:
     """The match step that homes of i's region and heating type need: 0 when all are
     within 20% of its floor area, 1 within 40%, else 2 (also when an area is unknown)."""
@@ -148,7 +188,8 @@ def _choose(homes: _Homes, i: int, pools, target: int):
     chosen, widest, count = [], 0, 0
     for number, pool_of in enumerate(pools):
         pool = pool_of()
-        picked = _nearest(homes, i, pool[pool != i], target - count)
+        picked = (pool.nearest(homes, i, target - count) if isinstance(pool, _SortedPool)
+                  else _nearest(homes, i, pool[pool != i], target - count))
         if len(picked):
             chosen.append(picked)
             count += len(picked)
@@ -195,10 +236,14 @@ def neighbour_comparisons(
     kind_of, kinds = table.groups(table.kind)
     neighbours = np.full((n, target), -1)
     widest = np.zeros(n, dtype=int)
+    sorted_strict = {}  # the strict pools, sorted by area once each
     for i in range(n):
         same_region, same_kind = regional[region_of[i]], kinds[kind_of[i]]
+        group = strict_of[i]
+        if group not in sorted_strict:
+            sorted_strict[group] = _SortedPool.of(table, strict[group])
         pools = (
-            lambda i=i: strict[strict_of[i]],
+            lambda group=group: sorted_strict[group],
             lambda i=i, pool=same_region: pool[table.heating[pool] != table.heating[i]],
             lambda i=i, pool=same_kind: pool[table.region[pool] != table.region[i]],
         )

@@ -8,13 +8,14 @@ periods' actual ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from core.ranges import DateRange
 
-from .baseline import PeriodDays
+from .baseline import DailyArrays, PeriodDays
 from .caltrack import BaselineModel
 from .days import period_dates
 from .sufficiency import InsufficientData, coverage_reasons
@@ -49,9 +50,13 @@ def weather_normalised_kwh(*, model: BaselineModel, normal_temperature: pd.Serie
 
 def same_period_last_year(period: DateRange) -> DateRange:
     """The same dates a year earlier (29 February becomes 28 February)."""
-    shift = pd.DateOffset(years=1)
-    return DateRange((pd.Timestamp(period.start) - shift).date(),
-                     (pd.Timestamp(period.end) - shift).date())
+    return DateRange(_year_earlier(period.start), _year_earlier(period.end))
+
+
+def _year_earlier(day: date) -> date:
+    if (day.month, day.day) == (2, 29):
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ class PeriodComparison:
 
 
 def period_comparison(
-    *, model: BaselineModel, daily: pd.DataFrame, period: DateRange,
+    *, model: BaselineModel, daily: pd.DataFrame | DailyArrays, period: DateRange,
     earlier: DateRange | None = None,
 ) -> PeriodComparison:
     """`period` against `earlier` (default: the same period last year). Each needs at least

@@ -87,8 +87,11 @@ def price_profiles(
     if rows.ndim != 2 or rows.shape[1] != len(interval_starts):
         raise UnableToPriceBatch(
             f"import_kwh must be profiles × {len(interval_starts)} intervals, got {rows.shape}")
-    exported = (np.zeros_like(rows) if export_kwh is None
-                else np.asarray(export_kwh, dtype=np.float64))
+    if export_kwh is None:
+        # one shared row of zeros, not a second profiles × intervals matrix
+        exported = np.broadcast_to(np.zeros(rows.shape[1]), rows.shape)
+    else:
+        exported = np.asarray(export_kwh, dtype=np.float64)
     if exported.shape != rows.shape:
         raise UnableToPriceBatch("export_kwh must have the shape of import_kwh")
     groups = list(customer_groups) if customer_groups is not None else [None] * len(rows)

@@ -140,3 +140,29 @@ def test_bad_tables_are_refused():
         neighbour_comparisons(homes=pd.concat([table, table.iloc[:1]]), monthly_kwh=kwh)
     with pytest.raises(InvalidHomes, match=">= 0"):
         neighbour_comparisons(homes=table, monthly_kwh=-kwh)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_window_around_a_home_picks_what_sorting_the_whole_pool_picks(seed):
+    """The nightly job takes each home's nearest floor areas from a window of the pool
+    sorted once; on a street full of equal areas and unknown ones it must choose exactly
+    the homes (and the order) that sorting the whole pool by distance, then id, gives."""
+    from insights.domain.neighbours import _Homes, _nearest, _SortedPool
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    area = rng.integers(50, 60, n).astype(float)  # ten areas: long runs of ties
+    area[rng.random(n) < 0.1] = np.nan
+    homes = pd.DataFrame({"region": "North", "floor_area": area, "heating_type": "GAS",
+                          "kind": "HOUSEHOLD"}, index=pd.Index(rng.permutation(n) + 1))
+    monthly = pd.DataFrame(np.ones((n, 1)), index=homes.index, columns=["2026-01"])
+    table = _Homes.of(homes, monthly)
+    pool = np.arange(n)
+    window = _SortedPool.of(table, pool)
+    checked = 0
+    for i in range(n):
+        for count in (1, 7, 100):
+            expected = _nearest(table, i, pool[pool != i], count)
+            assert window.nearest(table, i, count).tolist() == expected.tolist()
+            checked += 1
+    assert checked == 3 * n
