@@ -13,6 +13,12 @@
 (function () {
   "use strict";
 
+  // "kWh (kWh)" says the unit twice: the unit goes in brackets only when the title lacks it.
+  function axisTitle(title, unit) {
+    if (!unit || title.indexOf(unit) !== -1) { return title; }
+    return title ? title + " (" + unit + ")" : unit;
+  }
+
   function css(name, fallback) {
     var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
     return value || fallback;
@@ -70,7 +76,7 @@
       legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom", traceorder: "normal" },
       xaxis: { title: { text: spec.xTitle || "" }, type: spec.xType === "time" ? "date" : "category",
                automargin: true, tickangle: 0, nticks: spec.nticks || 8, fixedrange: true },
-      yaxis: { title: { text: (spec.yTitle || "") + (spec.unit ? " (" + spec.unit + ")" : "") },
+      yaxis: { title: { text: axisTitle(spec.yTitle || "", spec.unit) },
                automargin: true, zeroline: true, fixedrange: true, rangemode: spec.rangemode || "tozero" },
       font: { family: "system-ui, -apple-system, Segoe UI, sans-serif", size: 12,
               color: css("--ink", "#1d2733") },

@@ -33,6 +33,10 @@ def test_alices_insights_page_has_every_block(browser, asgi_server, alices_repor
     for chart in ("neighbours", "breakdown", "trend", "forecast"):
         expect(page.get_by_test_id(f"chart-{chart}")).to_have_attribute(
             "data-chart-ready", "true")
+    # the axes say their unit once: "kWh", and "kWh a year" for the breakdown
+    assert page.get_by_test_id("chart-trend").locator(".ytitle").text_content() == "kWh"
+    assert page.get_by_test_id("chart-breakdown").locator(".ytitle").text_content() \
+        == "kWh a year"
     recommendations = page.get_by_test_id("recommendation")
     expect(recommendations).to_have_count(2)
     expect(recommendations.first).to_contain_text("545.18 GBP")
