@@ -119,8 +119,8 @@ class _FinishInput:
 
 
 def _finish_inputs(*, run_id: int) -> dict[int, _FinishInput]:
-    """Customer -> the parts of their result the finish needs (the typical day and the
-    cheapest product), by customer id."""
+    """Customer -> the parts of their result the finish needs (the typical day, the
+    cheapest product and the monthly kWh), by customer id."""
     with connection.cursor() as cursor:
         cursor.execute("""
             SELECT id, customer_id, report -> 'typical_day', report -> 'tariffs' ->> 'best',
