@@ -21,6 +21,7 @@ from billing.domain.runs import (
     run_progress,
 )
 from billing.models import BillingRun
+from core.errors import GridlineError
 from core.ranges import local_date
 from core.tasks import RetailerTask
 from tenants.domain.retailers import retailer_current
@@ -73,6 +74,11 @@ def run_chunk(self, *, run_id: int, number: int) -> dict:
             raise self.retry(exc=exc, countdown=1 + self.request.retries) from exc
         run_fail(run_id=run_id, detail=f"chunk {number}: {type(exc).__name__}: {exc}",
                  now=timezone.now())
+        raise
+    except GridlineError as exc:
+        # A refusal of ours (say, a correction in the wrong order): the run says why.
+        logger.warning("Billing chunk %s of run %s refused: %s", number, run_id, exc.detail)
+        run_fail(run_id=run_id, detail=f"chunk {number}: {exc.detail}", now=timezone.now())
         raise
     except Exception as exc:
         logger.exception("Billing chunk %s of run %s failed unexpectedly", number, run_id)

@@ -32,7 +32,14 @@ from .allocating import (
     cooperative_inputs_load,
     memberships_of,
 )
-from .carrying import carried_return, carried_write, lots_record, member_draw, usable_lots_lock
+from .carrying import (
+    carried_return,
+    carried_write,
+    lots_record,
+    member_draw,
+    own_lots_check,
+    usable_lots_lock,
+)
 
 
 def detail_pack(micro_kwh: np.ndarray) -> bytes:
@@ -89,7 +96,8 @@ class CooperativeGenerationSource:
                         unit_price=line.unit_price, amount=line.amount,
                         record={"cooperative_id": coop_id, "member_id": demand.member_id,
                                 "right_kwh": kwh_decimal(right), "first_at": first_at,
-                                "minutes": minutes}))
+                                "minutes": minutes,
+                                "carrying": bool(coop.rights_carry_months)}))
             if not carrying:
                 continue
             if usable is None:  # once per chunk: the lots stay locked until it commits
@@ -155,9 +163,12 @@ class CooperativeGenerationSource:
 
     def bills_written(self, *, bills: Sequence[tuple[int, object]], now: datetime) -> None:
         """One LIVE allocation (and carried row) per contract, cooperative and period (unique
-        indexes: the chunk fails rather than allocate or draw twice)."""
+        indexes: the chunk fails rather than allocate or draw twice); neither an allocation
+        nor a draw may leave a carried lot below zero (carrying.py)."""
         written = [(bill_id, priced, g) for bill_id, priced in bills for g in priced.generation]
-        Allocation.objects.bulk_create([
+        allocated = [(bill_id, priced, g) for bill_id, priced, g in written
+                     if not g.record.get("carried")]
+        allocations = Allocation.objects.bulk_create([
             Allocation(cooperative_id=g.record["cooperative_id"],
                        member_id=g.record["member_id"], contract_id=g.contract_id,
                        bill_id=bill_id, period_start=priced.period.start,
@@ -166,7 +177,11 @@ class CooperativeGenerationSource:
                        amount=g.amount, first_interval_at=g.record["first_at"],
                        interval_minutes=g.record["minutes"], detail=detail_pack(g.micro_kwh),
                        created_at=now)
-            for bill_id, priced, g in written if not g.record.get("carried")])
+            for bill_id, priced, g in allocated])
+        own_lots_check(allocated={
+            (a.cooperative_id, a.member_id, a.period_start, a.period_end)
+            for a, (_, _, g) in zip(allocations, allocated, strict=True)
+            if g.record["carrying"]})
         carried_write(rows=[
             (CarriedRights(cooperative_id=g.record["cooperative_id"],
                            member_id=g.record["member_id"], contract_id=g.contract_id,

@@ -25,7 +25,9 @@ The rule (docs/cooperatives.md, "Carried rights on bills"):
   replacement before it cancels the old bill: the draws of LIVE bills of the same contracts
   and period are counted as available (they come back when the old bill is cancelled, a
   moment later in the same transaction), so the replacement sees the lots the old bill saw.
-  `bills_written` re-checks that no lot it drew from went below zero.
+  `bills_written` re-checks that no lot it drew from went below zero, and that no lot of
+  the period it allocated did (`own_lots_check`): a correction of P that allocates more
+  than later bills left of P's lot is refused until those bills are cancelled first.
 - Nothing here touches the period's own numbers: Σ allocated + surplus = generated still
   holds for the period's output; carried kWh come out of the member's stored lots.
 """
@@ -63,6 +65,13 @@ MICRO = Decimal(1_000_000)
 
 class LotOverdrawn(GridlineError):
     code = "rights_lot_overdrawn"
+    status = 409
+
+
+class RightsAlreadyCarried(GridlineError):
+    """A period's allocation would use rights a later bill already carried away."""
+
+    code = "rights_already_carried"
     status = 409
 
 
@@ -238,6 +247,47 @@ def carried_write(*, rows: Sequence[tuple[CarriedRights, list[tuple[int, int]]]]
         raise LotOverdrawn(f"rights lots {sorted(short)} would hold less than nothing "
                            f"({', '.join(str(kwh_decimal(-v)) for v in short.values())} kWh "
                            "short); the chunk is rolled back")
+
+
+def own_lots_check(*, allocated: set[tuple[int, int, object, object]]) -> None:
+    """After allocations of (cooperative, member, period start, period end) are written:
+    refuse (RightsAlreadyCarried rolls the chunk back) when a lot of those periods holds
+    less than nothing, i.e. the allocation uses rights later LIVE bills carried away, and
+    name those bills: they must be cancelled first (3 queries; 4 when refusing)."""
+    if not allocated:
+        return
+    lots = [lot for lot in RightsLot.objects.filter(
+        cooperative_id__in={k[0] for k in allocated}, member_id__in={k[1] for k in allocated},
+        period_start__in={k[2] for k in allocated}).select_related("cooperative", "member")
+        .order_by("pk")
+        if (lot.cooperative_id, lot.member_id, lot.period_start, lot.period_end) in allocated]
+    short = {pk: -balance for pk, balance in lot_balances_of(lots).items() if balance < 0}
+    if not short:
+        return
+    carried_to = defaultdict(list)  # lot id -> [(bill number, its period start, kWh)]
+    for lot, number, bill, start, kwh in (CarriedDraw.objects.filter(
+            lot_id__in=list(short), carried__status=AllocationStatus.LIVE)
+            .values_list("lot_id", "carried__bill__number", "carried__bill_id",
+                         "carried__period_start").annotate(kwh=Sum("kwh"))
+            .order_by("lot_id", "carried__period_start", "carried__bill_id")):
+        carried_to[lot].append((number or f"#{bill}", start, kwh))
+    raise RightsAlreadyCarried("; ".join(_refusal(lot, short[lot.pk], carried_to[lot.pk])
+                                         for lot in lots if lot.pk in short))
+
+
+def _refusal(lot: RightsLot, short_micro: int, carried: list) -> str:
+    def kwh(value) -> str:
+        return f"{kwh_decimal(value).normalize():f}"
+
+    period = f"{lot.period_start:%B %Y}"
+    bills = ", ".join(f"{kwh(micro_of(amount))} kWh to bill {number} ({start:%B %Y})"
+                      for number, start, amount in carried)
+    these = "that bill" if len(carried) == 1 else "those bills"
+    return (f"cannot re-allocate {period} for member {lot.member.reference} "
+            f"({lot.member.name}) of {lot.cooperative.code}: its rights were carried "
+            f"({bills}), and the new allocation needs {kwh(short_micro)} kWh more than is "
+            f"left; cancel {these} first (a correction of it draws the same rights again), "
+            f"then correct {period} and bill the later period again")
 
 
 def carried_return(*, bill_ids: Sequence[int], now: datetime) -> int:
