@@ -7,23 +7,19 @@ to 14:00 (240 sunny half-hours). M1 holds 1 of 4 shares: a right of 0.5 kWh a su
 half-hour, 120 kWh in the month. M1's account A uses 1 kWh every half-hour, account B
 0.3 kWh.
 """
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db import connection
 
 from accounts.models import Account
 from cooperatives.models import Allocation
 from cooperatives.services.billing_seam import detail_unpack
 from cooperatives.services.period import cooperative_period_allocate
-from metering.domain.rollups import rollups_refresh
-from metering.models import Meter, ReadingEdit
+from metering.models import Meter
 from tests.billing.conftest import bill_now
 from tests.billing.test_hand_worked_bills import economy7
-from tests.billing.world import LONDON, NOW, household, product, readings
-from tests.cooperatives.test_member_bill import SEPTEMBER, live, sunny
+from tests.billing.world import LONDON, household, product, readings
+from tests.cooperatives.test_member_bill import SEPTEMBER, correct_at_eleven, live, sunny
 from tests.cooperatives.world import cooperative, generator, member
 
 
@@ -83,19 +79,9 @@ def test_correcting_one_account_keeps_the_other_accounts_share(in_alpha):
     bill_now(SEPTEMBER, account_ids=[second.pk])
     bill_now(SEPTEMBER, account_ids=[first.pk])
     before = live(first)
-    # A's estimated reading at 11:00 on 10 September (a sunny half-hour) was really 0.1. The
-    # correction bills account A alone: B's 0.3 there stays B's, A gets min(0.2, 0.1).
-    meter = Meter.objects.get(serial="M1-M")
-    at = datetime(2026, 9, 10, 11, tzinfo=ZoneInfo(LONDON)).astimezone(UTC)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE metering_reading SET kwh = 0.1 WHERE meter_id = %s AND "
-                       "interval_start = %s", [meter.pk, at])
-        rollups_refresh(cursor, meter_ids=[meter.pk], lo=at, hi=at, tz=LONDON)
-    ReadingEdit.objects.create(meter=meter, interval_start=at, old_kwh=1,
-                               old_quality="ESTIMATED", new_kwh=Decimal("0.1"),
-                               new_quality="ACTUAL", edited_at=NOW + timedelta(hours=1))
-    bill_now(SEPTEMBER, kind="CORRECTION", account_ids=[first.pk],
-             now=NOW + timedelta(hours=2))
+    # A's estimated reading at 11:00 on 10 September (a sunny half-hour) was really 0.1.
+    # The correction bills account A alone: B's 0.3 there stays B's, A gets min(0.2, 0.1).
+    correct_at_eleven(Meter.objects.get(serial="M1-M"), first, "0.1")
     replacement = live(first)
     assert replacement.replaces_id == before.pk
     assert _given(second).sum() == 72_000_000
