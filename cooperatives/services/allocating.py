@@ -10,6 +10,7 @@ allocation (cooperatives.domain) with the members' consumption on the same grid.
 Energy is whole µkWh from the readings on (readings have six decimals, so the conversion
 is exact). A generator counts on a grid of its meter's interval length only; a missing
 export reading is no output (missing readings are metering's alert, not ours)."""
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +21,9 @@ from cooperatives.domain import allocate_by_coefficients, allocate_by_shares
 from cooperatives.domain.shares import Holding, shares_per_interval
 from cooperatives.domain.units import to_micro_kwh
 from cooperatives.models import (
+    Allocation,
     AllocationMethod,
+    AllocationStatus,
     ContractPriority,
     Cooperative,
     Generator,
@@ -112,6 +115,36 @@ class ContractDemand:
     contract_id: int
     member_id: int
     consumption: np.ndarray  # int64 (T,)
+    held: bool = False  # a LIVE allocation on another bill (`held_elsewhere`), not billed here
+
+
+# Priority of what a member already holds on other bills of the period: served before the
+# contracts being billed (lower first), so those get only what the member's rights have left.
+HELD_FIRST = -1
+
+
+def held_elsewhere(*, cooperative_id: int, member_ids: Sequence[int], period: DateRange,
+                   first_at, minutes: int, size: int,
+                   contract_ids: Sequence[int]) -> list[ContractDemand]:
+    """The LIVE allocations of this cooperative and period to these members' contracts
+    that are not being billed now (another chunk, or the account not corrected), as
+    demands of exactly what they were given. A member's rights are shared by all their
+    contracts: without these, a member whose accounts are billed apart would get their
+    rights once per bill. Allocations on another grid (other start or interval length)
+    are not comparable interval by interval and are left out (docs/cooperatives.md)."""
+    rows = (Allocation.objects.filter(
+        cooperative_id=cooperative_id, member_id__in=list(member_ids),
+        period_start=period.start, period_end=period.end, status=AllocationStatus.LIVE,
+        first_interval_at=first_at, interval_minutes=minutes)
+        .exclude(contract_id__in=list(contract_ids))
+        .order_by("contract_id").values_list("contract_id", "member_id", "detail"))
+    held = []
+    for contract_id, member_id, detail in rows:
+        given = np.frombuffer(zlib.decompress(bytes(detail)), dtype="<i8").astype(np.int64)
+        if len(given) == size:
+            held.append(ContractDemand(contract_id=contract_id, member_id=member_id,
+                                       consumption=given, held=True))
+    return held
 
 
 def allocate_contracts(*, grid: CooperativeGrid, demands: Sequence[ContractDemand],

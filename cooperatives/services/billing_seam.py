@@ -26,10 +26,12 @@ from cooperatives.models import Allocation, AllocationStatus, CarriedRights, Coo
 from core.ranges import DateRange, local_days
 
 from .allocating import (
+    HELD_FIRST,
     ContractDemand,
     allocate_contracts,
     contract_priorities,
     cooperative_inputs_load,
+    held_elsewhere,
     memberships_of,
 )
 from .carrying import (
@@ -58,7 +60,8 @@ class CooperativeGenerationSource:
         if not members_of:
             return {}
         instants = local_days(period, time_zone)
-        priorities = contract_priorities(contract_ids=[c.contract_id for c in contracts])
+        chunk_contracts = [c.contract_id for c in contracts]
+        priorities = contract_priorities(contract_ids=chunk_contracts)
         found: dict[int, list[ContractGeneration]] = {}
         rights: dict[tuple[int, int], int] = defaultdict(int)  # (coop, member) -> µkWh
         carrying: dict[int, Cooperative] = {}
@@ -73,8 +76,12 @@ class CooperativeGenerationSource:
             first_at = pd.Timestamp(int(grid.starts[0]), tz="UTC").to_pydatetime()
             for coop_id in sorted(inputs):
                 coop_grid = inputs[coop_id]
-                served, allocation = allocate_contracts(grid=coop_grid, demands=demands,
-                                                        priorities=priorities)
+                held = held_elsewhere(cooperative_id=coop_id, member_ids=members_of[coop_id],
+                                      period=period, first_at=first_at, minutes=minutes,
+                                      size=len(grid.starts), contract_ids=chunk_contracts)
+                served, allocation = allocate_contracts(
+                    grid=coop_grid, demands=[*held, *demands],
+                    priorities={**priorities, **{h.contract_id: HELD_FIRST for h in held}})
                 rows = coop_grid.member_row()
                 coop = coop_grid.cooperative
                 if coop.rights_carry_months:
@@ -82,6 +89,8 @@ class CooperativeGenerationSource:
                     for member in sorted({d.member_id for d in served}):
                         rights[coop_id, member] += int(allocation.rights[rows[member]].sum())
                 for demand, allocated in zip(served, allocation.allocated, strict=True):
+                    if demand.held:  # already on another bill: it only takes its share first
+                        continue
                     total = int(allocated.sum())
                     demand.consumption[:] -= allocated  # the next cooperative's demand
                     if total == 0:

@@ -65,6 +65,23 @@ def live(account):
     return bill
 
 
+def correct_at_eleven(meter, account, kwh: str) -> None:
+    """The estimated reading at 11:00 on 10 September (a sunny half-hour) was really `kwh`:
+    the reading, its rollup and its edit as ingest leaves them, then a correction run over
+    `account`."""
+    at = datetime(2026, 9, 10, 11, tzinfo=ZoneInfo(LONDON)).astimezone(UTC)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE metering_reading SET kwh = %s WHERE meter_id = %s AND "
+                       "interval_start = %s", [Decimal(kwh), meter.pk, at])
+        # As ingest's last step does: the day's rollup (and its packed readings) follows.
+        rollups_refresh(cursor, meter_ids=[meter.pk], lo=at, hi=at, tz=LONDON)
+    ReadingEdit.objects.create(meter=meter, interval_start=at, old_kwh=1,
+                               old_quality="ESTIMATED", new_kwh=Decimal(kwh),
+                               new_quality="ACTUAL", edited_at=NOW + timedelta(hours=1))
+    bill_now(SEPTEMBER, kind="CORRECTION", account_ids=[account.pk],
+             now=NOW + timedelta(hours=2))
+
+
 def test_a_members_bill_has_the_generation_line_and_less_day_energy(in_alpha):
     coop, account, _, outsider, m2 = _world()
     bill_now(SEPTEMBER, account_ids=[account.pk, outsider.pk])
@@ -116,17 +133,7 @@ def test_a_correction_returns_the_allocation_and_the_replacement_allocates_again
     # M1 now uses 0.2 of their 0.5 there. Allocated 120 - 0.5 + 0.2 = 119.7 kWh;
     # day energy 1019.2 - 119.7 = 899.5 x 0.30 = 269.85; generation 119.7 x 0.08 = 9.576
     # -> 9.58; total 12.00 + 42.00 + 269.85 + 9.58 = 333.43.
-    at = datetime(2026, 9, 10, 11, tzinfo=ZoneInfo(LONDON)).astimezone(UTC)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE metering_reading SET kwh = 0.2 WHERE meter_id = %s AND "
-                       "interval_start = %s", [meter.pk, at])
-        # As ingest's last step does: the day's rollup (and its packed readings) follows.
-        rollups_refresh(cursor, meter_ids=[meter.pk], lo=at, hi=at, tz=LONDON)
-    ReadingEdit.objects.create(meter=meter, interval_start=at, old_kwh=1,
-                               old_quality="ESTIMATED", new_kwh=Decimal("0.2"),
-                               new_quality="ACTUAL", edited_at=NOW + timedelta(hours=1))
-    bill_now(SEPTEMBER, kind="CORRECTION", account_ids=[account.pk],
-             now=NOW + timedelta(hours=2))
+    correct_at_eleven(meter, account, "0.2")
     replacement = live(account)
     assert replacement.replaces_id == first.pk
     assert [x[3] for x in lines(replacement)] == [
