@@ -41,7 +41,8 @@ def _profiles(year_instants) -> IntervalProfiles:
                             interval=timedelta(minutes=30), kwh=kwh, quality=quality)
 
 
-def test_batch_shadow_bills_equal_ranking_each_profile(db):
+def _year_of_day_ahead_prices():
+    """The year before ON as instants, with an hourly DA-NORTH price swinging over the day."""
     year = DateRange(ON - timedelta(days=365), ON)
     instants = local_days(year, ZONE)
     hours = pd.date_range(instants.start, instants.end, freq="60min", inclusive="left")
@@ -49,6 +50,11 @@ def test_batch_shadow_bills_equal_ranking_each_profile(db):
     prices_save(points=[RawPoint("DA-NORTH", at.to_pydatetime(), f"{v:.2f}")
                         for at, v in zip(hours, prices, strict=True)],
                 received_at=instants.end.astimezone(UTC), source="test", publish=False)
+    return instants
+
+
+def test_batch_shadow_bills_equal_ranking_each_profile(db):
+    instants = _year_of_day_ahead_prices()
     with schema_context("alpha"):
         profiles = _profiles(instants)
         alice = CustomerRow(id=1, reference="A", name="A", kind="HOUSEHOLD",
@@ -96,13 +102,7 @@ def test_load_shift_prices_per_half_hour_are_the_customers_tariff(db):
     over the year is what its spot lines charge; on the Night Saver (time of use, its day
     band tiered at 200 kWh a month), each half-hour is night's 0.085 or the day tier the
     month reaches."""
-    year = DateRange(ON - timedelta(days=365), ON)
-    instants = local_days(year, ZONE)
-    hours = pd.date_range(instants.start, instants.end, freq="60min", inclusive="left")
-    prices = 60 + 30 * np.sin(np.arange(len(hours)) / 24 * 2 * np.pi)
-    prices_save(points=[RawPoint("DA-NORTH", at.to_pydatetime(), f"{v:.2f}")
-                        for at, v in zip(hours, prices, strict=True)],
-                received_at=instants.end.astimezone(UTC), source="test", publish=False)
+    instants = _year_of_day_ahead_prices()
     with schema_context("alpha"):
         profiles = _profiles(instants)
         alice = CustomerRow(id=1, reference="A", name="A", kind="HOUSEHOLD", meter_ids=[11],
