@@ -80,3 +80,19 @@ def test_a_typical_day_is_the_mean_per_local_slot():
     values.iloc[5] = np.nan  # slot 5 then comes from day 2 only
     day = typical_day(readings=values, tz=london, interval_minutes=60)
     assert day[0] == 1.0 and day[5] == 7.0 and day[23] == 24.0
+
+
+def test_many_customers_fit_on_a_sample_and_every_customer_joins_its_nearest(monkeypatch):
+    """Above FIT_SAMPLE the centroids come from an evenly spaced sample; every customer,
+    sampled or not, gets the segment of its nearest centroid."""
+    from insights.domain import segments as module
+
+    monkeypatch.setattr(module, "FIT_SAMPLE", 12)
+    rng = np.random.default_rng(11)
+    table = profiles() * rng.uniform(0.95, 1.05, profiles().shape)
+    result = customer_segments(profiles=table, segments=2)
+    assert [s.size for s in result.segments] == [30, 20]
+    assert len(result.labels) == 50
+    assert set(result.labels[result.labels == 2].index) == {f"shop{k:02d}" for k in range(20)}
+    evening = (EVENING / EVENING.sum())
+    assert result.segments[0].shape == pytest.approx(evening, abs=0.01)
