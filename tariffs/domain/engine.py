@@ -93,6 +93,21 @@ def _per_period_max(values: np.ndarray, prepared: PreparedProfile) -> list[float
 
 def _prorated(amount: Decimal, per: ChargeBasis, prepared: PreparedProfile, period: int):
     """(quantity, exact amount) of a per-day or per-month charge over one period."""
+    return _prorations(amount, per, prepared)[period]
+
+
+def _prorations(amount: Decimal, per: ChargeBasis, prepared: PreparedProfile) -> tuple:
+    """`_prorated` for every period. They depend on the periods' days only, so profiles
+    sharing one preparation (the batch door) work them out once."""
+    key = ("prorations", str(amount), per)  # str: 0.48 and 0.480 print apart
+    found = prepared._by_time.get(key)
+    if found is None:
+        found = prepared._by_time[key] = tuple(
+            _proration(amount, per, prepared, period) for period in range(prepared.period_count))
+    return found
+
+
+def _proration(amount: Decimal, per: ChargeBasis, prepared: PreparedProfile, period: int):
     if per is ChargeBasis.DAY:
         days = Decimal(prepared.period_days[period])
         return days, days * amount
@@ -106,13 +121,16 @@ def _standing_lines(tariff: TariffDefinition, prepared: PreparedProfile, lines) 
     charge = tariff.standing_charge
     if charge is None:
         return
-    for period, period_lines in enumerate(lines):
-        quantity, exact = _prorated(charge.amount, charge.per, prepared, period)
-        if quantity:
-            period_lines.append(Line(
-                kind=LineKind.STANDING, quantity=quantity, unit=str(charge.per),
-                unit_price=charge.amount, amount=money_round(exact),
-            ))
+    key = ("standing", str(charge.amount), charge.per)
+    standing = prepared._by_time.get(key)
+    if standing is None:  # lines are immutable: profiles sharing a preparation share them
+        standing = prepared._by_time[key] = [
+            Line(kind=LineKind.STANDING, quantity=quantity, unit=str(charge.per),
+                 unit_price=charge.amount, amount=money_round(exact)) if quantity else None
+            for quantity, exact in _prorations(charge.amount, charge.per, prepared)]
+    for period_lines, line in zip(lines, standing, strict=True):
+        if line is not None:
+            period_lines.append(line)
 
 
 def _band_totals(weights: np.ndarray, bands: np.ndarray, band_count: int, prepared) -> list:

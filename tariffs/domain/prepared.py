@@ -59,6 +59,7 @@ class PreparedProfile:
     _keys: dict = field(default_factory=dict)
     _spot: dict = field(default_factory=dict)
     _checked_steps: set = field(default_factory=set)
+    _by_time: dict = field(default_factory=dict)  # engine figures that depend on time only
 
     @property
     def period_count(self) -> int:
