@@ -61,7 +61,6 @@ _PACKED = np.dtype([("start", ">i8"), ("coded", ">i8")])
 # A row's head: field count (2), the ordinal's length (4) and value, the packed length (-1
 # for NULL: no rollups).
 _ROW_HEAD = struct.Struct(">hiii")
-_BATCH_BYTES = 8 << 20
 
 
 class UnableToLoadProfiles(GridlineError):
@@ -153,34 +152,29 @@ def interval_profiles_load(*, meter_ids: Sequence[int], period: DateTimeRange,
 
 
 class _ProfileRows:
-    """A file-like sink for the binary COPY: keeps what arrives, and every few megabytes
-    (and at the end) parses the complete rows at once: a short loop over their headers, then
-    one set of numpy operations over all their readings, which land on the grid."""
+    """A file-like sink for the binary COPY: each write is parsed as it arrives (the driver
+    hands over one row per write, so nothing is copied; a row cut across writes waits in
+    `rest` for its end), and each meter's readings land on its row of the grid: one slice
+    when they follow each other slot by slot, as they almost always do, else by position."""
 
     def __init__(self, *, kwh, quality, lo_ns, hi_ns, step_ns, ids):
         self.kwh, self.quality, self.lo_ns, self.hi_ns, self.step_ns, self.ids = (
             kwh, quality, lo_ns, hi_ns, step_ns, ids)
-        self.pending: list[bytes] = []
-        self.pending_bytes = 0
         self.rest = b""
         self.header_read = False
         self.ended = False
+        # ns since lo of each slot's start, to recognise readings that fill slots in a row
+        self.slot_starts = step_ns * np.arange(kwh.shape[1], dtype=np.int64)
 
     def write(self, data) -> int:
-        self.pending.append(data)
-        self.pending_bytes += len(data)
-        if self.pending_bytes >= _BATCH_BYTES:
-            self._parse()
+        self._parse(self.rest + bytes(data) if self.rest else bytes(data))
         return len(data)
 
     def finish(self) -> None:
-        self._parse()
         if not self.ended or self.rest:
             raise UnableToLoadProfiles("the COPY of profiles ended early")
 
-    def _parse(self) -> None:
-        buffer = self.rest + b"".join(self.pending)
-        self.pending, self.pending_bytes = [], 0
+    def _parse(self, buffer: bytes) -> None:
         size, position = len(buffer), 0
         if not self.header_read:
             if size < 19:
@@ -189,7 +183,6 @@ class _ProfileRows:
             if buffer[:11] != _HEADER:
                 raise UnableToLoadProfiles("unexpected COPY header")
             position, self.header_read = 19 + int.from_bytes(buffer[15:19], "big"), True
-        rows, offsets, counts = [], [], []
         while not self.ended and size - position >= 2:
             if buffer[position:position + 2] == b"\xff\xff":  # the trailer
                 self.ended = True
@@ -207,43 +200,44 @@ class _ProfileRows:
                 if length % _PACKED.itemsize:
                     raise UnableToLoadProfiles(f"meter {int(self.ids[ord_ - 1])}'s packed "
                                                "readings are damaged")
-                rows.append(ord_ - 1)
-                offsets.append(position + _ROW_HEAD.size)
-                counts.append(length // _PACKED.itemsize)
+                self._place(buffer, ord_ - 1, position + _ROW_HEAD.size,
+                            length // _PACKED.itemsize)
             position = end
         self.rest = buffer[position:]
-        if rows:
-            self._place(buffer, rows, offsets, counts)
 
-    def _place(self, buffer: bytes, rows, offsets, counts) -> None:
-        values = np.concatenate([np.frombuffer(buffer, dtype=">i8", count=2 * count,
-                                               offset=offset)
-                                 for offset, count in zip(offsets, counts, strict=True)])
-        values = values.astype(np.int64).reshape(-1, 2)
-        row_of = np.repeat(np.asarray(rows, dtype=np.int64), counts)
-        since_lo = (values[:, 0] + _PG_EPOCH_US) * 1000 - self.lo_ns
-        coded = values[:, 1]
-        inside = (since_lo >= 0) & (since_lo < self.hi_ns - self.lo_ns)
-        if not inside.all():
-            row_of, since_lo, coded = row_of[inside], since_lo[inside], coded[inside]
-        slots, off_grid = np.divmod(since_lo, self.step_ns)
-        if off_grid.any():
-            first = int(np.flatnonzero(off_grid)[0])
-            at = pd.Timestamp(int(since_lo[first]) + self.lo_ns, tz="UTC")
-            raise UnableToLoadProfiles(
-                f"meter {int(self.ids[row_of[first]])} has a reading at {at.isoformat()}, off "
-                f"the {self.step_ns // 60_000_000_000}-minute grid: load it with its own "
-                "interval length")
-        # each meter's readings come in time order; one that does not move forward is a
-        # reading held twice (rollups whose days were computed in two zones overlap):
-        # refuse rather than guess
-        twice = (row_of[1:] == row_of[:-1]) & (slots[1:] <= slots[:-1])
-        if twice.any():
-            meter = int(self.ids[row_of[int(np.flatnonzero(twice)[0])]])
-            raise UnableToLoadProfiles(
-                f"meter {meter}'s daily rollups hold a reading twice: refresh them in the "
-                "retailer's time zone")
-        at = row_of * self.kwh.shape[1] + slots
+    def _place(self, buffer: bytes, row: int, offset: int, count: int) -> None:
+        """One meter's readings (in time order, as its rollups hold them) onto its row."""
+        packed = np.frombuffer(buffer, dtype=_PACKED, count=count, offset=offset)
+        since_lo = packed["start"].astype(np.int64)
+        since_lo *= 1000
+        since_lo += _PG_EPOCH_US * 1000 - self.lo_ns
+        coded = packed["coded"].astype(np.int64)
+        if count > 1 and not (since_lo[1:] > since_lo[:-1]).all():
+            # a reading that does not move forward: held twice if inside the period
+            inside = (since_lo >= 0) & (since_lo < self.hi_ns - self.lo_ns)
+            since_lo, coded = since_lo[inside], coded[inside]
+            if (since_lo[1:] <= since_lo[:-1]).any():
+                raise UnableToLoadProfiles(
+                    f"meter {int(self.ids[row])}'s daily rollups hold a reading twice: "
+                    "refresh them in the retailer's time zone")
+        else:  # in time order: the period's readings are one run of them
+            first, end = np.searchsorted(since_lo, [0, self.hi_ns - self.lo_ns])
+            since_lo, coded = since_lo[first:end], coded[first:end]
+        if not len(since_lo):
+            return
+        slot = int(since_lo[0]) // self.step_ns
+        run = slice(slot, slot + len(since_lo))
+        if np.array_equal(since_lo, self.slot_starts[run]):
+            at = run  # slot after slot: the usual case
+        else:
+            at, off_grid = np.divmod(since_lo, self.step_ns)
+            if off_grid.any():
+                moment = pd.Timestamp(int(since_lo[np.flatnonzero(off_grid)[0]]) + self.lo_ns,
+                                      tz="UTC")
+                raise UnableToLoadProfiles(
+                    f"meter {int(self.ids[row])} has a reading at {moment.isoformat()}, off "
+                    f"the {self.step_ns // 60_000_000_000}-minute grid: load it with its own "
+                    "interval length")
         # micro-kWh x 4 + code: the shift and the mask are divmod(coded, 4), negative too
-        self.kwh.reshape(-1)[at] = (coded >> 2) / MICRO
-        self.quality.reshape(-1)[at] = coded & 3
+        self.kwh[row, at] = (coded >> 2) / MICRO
+        self.quality[row, at] = coded & 3

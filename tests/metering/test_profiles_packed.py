@@ -75,11 +75,8 @@ def write_random(meter, days: DateRange, rng: random.Random, minutes: int = 30) 
     return len(rows)
 
 
-@pytest.mark.parametrize(("seed", "batch_bytes"), [(1, None), (2, None), (3, 50)])
-def test_packed_rollups_give_the_reading_tables_arrays(alpha_meter, seed, batch_bytes,
-                                                        monkeypatch):
-    if batch_bytes is not None:  # parse every 50 bytes: rows split across writes
-        monkeypatch.setattr(profiles, "_BATCH_BYTES", batch_bytes)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_packed_rollups_give_the_reading_tables_arrays(alpha_meter, seed):
     rng = random.Random(seed)
     # alpha_meter and a second meter on the same meter point (a meter exchange), a third
     # meter elsewhere with 15-minute intervals; both clock-change weeks of 2026.
@@ -175,7 +172,6 @@ def test_rows_split_anywhere_across_writes_parse_the_same(alpha_meter, monkeypat
             assert self.writes > 100
             self.sink.finish()
 
-    monkeypatch.setattr(profiles, "_BATCH_BYTES", 1)  # parse at every write
     monkeypatch.setattr(profiles, "_ProfileRows", Pieces)
     split = interval_profiles_load(meter_ids=[alpha_meter.pk, 999_999], period=period)
     assert np.array_equal(split.kwh, expected.kwh, equal_nan=True)
