@@ -43,7 +43,7 @@ from insights.models import HighBillAlert
 from insights.period_pricing import HALF_HOUR, PeriodPricing
 from market.domain.series import price_series_load, prices_on_grid
 from metering.domain.profiles import interval_profiles_load
-from tariffs.domain.batch import GridPricer, price_profiles
+from tariffs.domain.batch import GridPricer
 from tariffs.domain.bulk import tariff_definitions_for
 from tariffs.domain.lines import LineKind
 from tariffs.domain.offers import versions_in_force
@@ -234,7 +234,8 @@ def _readings(kwh, profiles) -> pd.Series:
 
 class TariffPricing:
     """Every eligible product's shadow bill of the last 12 months for each meter, through
-    the billing engine's batch door (one `price_profiles` per product and chunk)."""
+    the billing engine's batch door (one `GridPricer` per product and chunk, which the
+    load shifts' interval prices share)."""
 
     def __init__(self, *, codes, costs, refused, lines, kinds):
         self.codes, self.costs, self.refused, self.lines, self.kinds = (
@@ -253,26 +254,38 @@ class TariffPricing:
         spot = (prices_on_grid(series=price_series_load(instrument_codes=instruments,
                                                         period=year_instants),
                                step_minutes=30) if instruments else None)
-        costs, refused, lines = {}, {}, {}
+        costs, refused, lines, pricers = {}, {}, {}, {}
         if len(profiles.meter_ids):
-            kwh = np.nan_to_num(profiles.kwh)
             for code, tariff in tariffs.items():
                 periods = billing_periods(start=year_instants.start, end=year_instants.end,
                                           time_zone=tariff.time_zone, by="month")
                 try:
-                    priced = price_profiles(
-                        tariff=tariff, interval_starts=profiles.starts, import_kwh=kwh,
-                        export_kwh=None, interval=profiles.interval, periods=periods,
-                        spot_prices=spot)
+                    pricers[code] = GridPricer(
+                        tariff=tariff, interval_starts=profiles.starts,
+                        interval=profiles.interval, periods=periods, spot_prices=spot)
                 except GridlineError as exc:
                     refused[code] = exc.detail
-                    continue
-                for meter, breakdowns in zip(profiles.meter_ids.tolist(), priced, strict=True):
+            # meter by meter, its readings with zeros for the missing ones once for every
+            # product (a row stays in the CPU's cache; a zero-filled copy of the chunk's
+            # whole matrix did not)
+            for meter, row in zip(profiles.meter_ids.tolist(), profiles.kwh, strict=True):
+                kwh = np.where(np.isnan(row), 0.0, row)
+                for code, pricer in list(pricers.items()):
+                    try:
+                        breakdowns = pricer.price(kwh)
+                    except GridlineError as exc:  # the product cannot price this grid
+                        refused[code] = exc.detail
+                        del pricers[code]
+                        continue
                     costs[(code, meter)] = sum((b.total_after_tax for b in breakdowns), ZERO)
                     lines[(code, meter)] = breakdowns
+            for code in refused:
+                for meter in profiles.meter_ids.tolist():
+                    costs.pop((code, meter), None)
+                    lines.pop((code, meter), None)
         pricing = cls(codes=list(tariffs), costs=costs, refused=refused, lines=lines,
                       kinds=kinds)
-        pricing.tariffs, pricing.spot, pricing.unit_prices_cache = tariffs, spot, {}
+        pricing.tariffs, pricing.spot, pricing.pricers = tariffs, spot, pricers
         return pricing
 
     def customer_costs(self, row) -> dict[str, Decimal]:
@@ -302,7 +315,7 @@ class TariffPricing:
         customer's kWh `kwh` (NaN where a market price lacks; a tiered band at the tier
         the customer's month reaches): tariffs.domain.unit_prices on the engine's
         preparation of the grid, made once per product and chunk."""
-        cache = self.unit_prices_cache
+        cache = self.pricers
         if code not in cache:
             tariff = self.tariffs[code]
             end = pd.Timestamp(int(starts[-1]), tz="UTC").to_pydatetime() + HALF_HOUR
