@@ -42,7 +42,7 @@ class CustomerInsightAdmin(ReadOnlyAdmin):
     readonly_fields = ["run", "customer", "model_kind", "intercept_kwh_per_day", "beta_hdd",
                        "beta_cdd", "heating_balance_point", "cooling_balance_point",
                        "r_squared_adj", "baseline_days", "insufficient_reason", "segment",
-                       "recommendations_of_run", "report", "computed_at"]
+                       "recommendations_of_run", "neighbours", "report", "computed_at"]
 
     @admin.display(description="recommendations in this run")
     def recommendations_of_run(self, result):

@@ -64,6 +64,9 @@ class CustomerInsight(models.Model):
     insufficient_reason = models.TextField(blank=True)
     segment = models.PositiveSmallIntegerField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
+    # the report's neighbours block, written by the run's finish once every home is known
+    # (apart from `report`, so the finish writes small values, not whole reports)
+    neighbours = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

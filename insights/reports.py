@@ -36,6 +36,8 @@ def latest_report(*, customer) -> dict | None:
 def report_json(*, result: CustomerInsight, recommendations) -> dict:
     report = dict(result.report)
     report.pop("typical_day", None)
+    if result.neighbours is not None:
+        report["neighbours"] = result.neighbours
     baseline = ({"insufficient": result.insufficient_reason} if result.insufficient_reason
                 else {"kind": result.model_kind,
                       "intercept_kwh_per_day": result.intercept_kwh_per_day,

@@ -69,12 +69,19 @@ class NeighbourComparisons:
     homes: pd.DataFrame
     # indexed by (home, month): you, all_neighbours, efficient_neighbours, neighbours, shown
     months: pd.DataFrame
-    chosen: dict  # home -> tuple of neighbour ids, closest match first
+    ids: np.ndarray  # the homes, in the tables' order
+    neighbour_rows: np.ndarray  # [home, k]: the k-th neighbour's position in `ids`, -1: none
+
+    def chosen(self, home: Hashable) -> tuple:
+        """The home's neighbours, closest match first (worked out when asked: 10,000
+        homes' tuples of 100 ids cost a nightly run more than its comparisons)."""
+        rows = self.neighbour_rows[int(np.flatnonzero(self.ids == home)[0])]
+        return tuple(self.ids[rows[rows >= 0]].tolist())
 
     def of(self, home: Hashable) -> NeighbourComparison:
         row = self.homes.loc[home]
         return NeighbourComparison(
-            home=home, neighbours=self.chosen[home], relaxed=row["relaxed"],
+            home=home, neighbours=self.chosen(home), relaxed=row["relaxed"],
             months=self.months.xs(home, level="home"), hidden_reason=row["hidden_reason"],
         )
 
@@ -276,6 +283,5 @@ def neighbour_comparisons(
         "relaxed": [MATCH_STEPS[step][3] for step in widest],
         "hidden_reason": hidden,
     }, index=pd.Index(table.ids, name="home"))
-    chosen = {table.ids[i]: tuple(table.ids[neighbours[i, :counts_chosen[i]]])
-              for i in range(n)}
-    return NeighbourComparisons(homes=summary, months=months, chosen=chosen)
+    return NeighbourComparisons(homes=summary, months=months, ids=table.ids,
+                                neighbour_rows=neighbours)

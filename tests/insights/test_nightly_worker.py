@@ -79,7 +79,7 @@ def test_insights_run_through_the_worker(delta, celery_worker, django_db_blocker
             households = results.filter(customer__kind="HOUSEHOLD")
             assert households.count() == 12
             for result in households:
-                assert result.report["neighbours"] == {
+                assert result.neighbours == {
                     "hidden": "only 11 comparable homes of the same kind; at least 20 are "
                               "needed"}
             segments = Segment.objects.filter(run_id=report["run"])
