@@ -105,25 +105,32 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
                 for region, series in temperatures.items()}
     normal_on_dates = {region: series.reindex(dates).to_numpy()
                        for region, series in normals.items()}
-    filled = {}
-
-    def month_filled(region, temps, normals):
-        if region not in filled:
-            filled[region] = month_temperature(temps=temps, normals=normals, month=month,
-                                               on=on)
-        return filled[region]
-
+    # the normals of the year ahead, for the heating and cooling advice
+    year_normals = {region: series.iloc[:365].to_numpy() for region, series in normals.items()}
     usage = _daily_usage(customers=customers, rollups=rollups, in_day_30=in_day_30)
     monthly = _monthly_kwh(customers=customers, rollups=rollups, months=months)
     period_pricing = PeriodPricing(period=month, on=on, time_zone=context.time_zone,
                                    tariffs=pricing.tariffs, spot=pricing.spot,
                                    profile_starts=profiles.starts)
+    filled = {}
+
+    def month_filled(region, temps, normals):
+        """The month's temperature of a region on the forecast's dates, once per chunk."""
+        if region not in filled:
+            filled[region] = month_temperature(
+                temps=temps, normals=normals, month=month, on=on,
+            ).reindex(period_pricing.grid.dates).to_numpy(dtype=float)
+        return filled[region]
+
+    first_day = dates[0].date()
+    profile_rows = {meter: row for row, meter in enumerate(profiles.meter_ids.tolist())}
     computed = []
     for row in customers.values():
         computed.append(_customer(
-            row=row, context=context, tz=tz, year=year, month=month, dates=dates,
+            row=row, context=context, tz=tz, year=year, month=month, first_day=first_day,
             usage=usage[row.id], temperature=temperatures.get(row.region),
-            normals=normals.get(row.region), profiles=profiles, pricing=pricing,
+            normals=normals.get(row.region), year_normals=year_normals.get(row.region),
+            profiles=profiles, profile_rows=profile_rows, pricing=pricing,
             alerted=row.id in alerted, months=months, grid=grid,
             grid_temperature=on_grid.get(row.region, no_temperature),
             temperature_on_dates=on_dates.get(row.region),
@@ -214,14 +221,15 @@ def _monthly_kwh(*, customers, rollups, months) -> dict[int, list]:
     return out
 
 
-def _half_hours(row, profiles) -> np.ndarray | None:
+def _half_hours(row, profiles, profile_rows) -> np.ndarray | None:
     """The customer's half-hourly kWh on the profiles' grid (its meters summed; an
-    interval counts only when every meter has it: NaN otherwise), None without any."""
-    loaded = set(profiles.meter_ids.tolist())
-    rows = [profiles.row(m) for m in row.meter_ids if m in loaded]
+    interval counts only when every meter has it: NaN otherwise), None without any.
+    `profile_rows`: meter id -> its row in the profiles."""
+    rows = [profile_rows[m] for m in row.meter_ids if m in profile_rows]
     if not rows:
         return None
-    kwh = profiles.kwh[rows].sum(axis=0)  # NaN where any meter lacks the interval
+    kwh = (profiles.kwh[rows[0]] if len(rows) == 1
+           else profiles.kwh[rows].sum(axis=0))  # NaN where any meter lacks the interval
     return kwh if not np.isnan(kwh).all() else None
 
 
@@ -330,16 +338,17 @@ class TariffPricing:
             np.nan_to_num(kwh)), missing_market="nan", tiers="marginal")
 
 
-def _customer(*, row, context, tz, year, month, dates, usage, temperature,
-              normals, profiles, pricing, alerted, months, grid, grid_temperature,
+def _customer(*, row, context, tz, year, month, first_day, usage, temperature,
+              normals, year_normals, profiles, profile_rows, pricing, alerted, months, grid,
+              grid_temperature,
               temperature_on_dates, normal_on_dates, month_filled, period_pricing):
     on = context.on
     report: dict = {"kind": row.kind, "region": row.region}
     temps = temperature if temperature is not None else pd.Series(
         [], index=pd.DatetimeIndex([]), dtype=float)
-    daily = DailyArrays(first=dates[0].date(), kwh=usage,
+    daily = DailyArrays(first=first_day, kwh=usage,
                         temperature=(temperature_on_dates if temperature_on_dates is not None
-                                     else np.full(len(dates), np.nan)))
+                                     else np.full(len(usage), np.nan)))
     fit = baseline_fit(daily=daily, period=year)
     model = fit.model if fit.sufficient else None
     result = {"customer_id": row.id, "baseline_days": fit.days}
@@ -357,7 +366,7 @@ def _customer(*, row, context, tz, year, month, dates, usage, temperature,
                               "r_squared_adj": round(model.r_squared_adj, 6)}
     report["trend"] = _trend(daily=daily, model=model, normal=normal_on_dates, on=on,
                              months=months)
-    half_hours = _half_hours(row, profiles)
+    half_hours = _half_hours(row, profiles, profile_rows)
     readings = None
     breakdown = None
     typical = None
@@ -402,8 +411,7 @@ def _customer(*, row, context, tz, year, month, dates, usage, temperature,
                                     timespec="minutes") if shift.usual_window_start else None)}
         candidates.append(load_shift_recommendation(shift=shift))
     if unit_price:
-        if model is not None and normals is not None:
-            year_normals = normals.iloc[:365].to_numpy()
+        if model is not None and year_normals is not None:
             if not np.isnan(year_normals).any():
                 candidates.append(heating_recommendation(
                     model=model, normal_temperature=year_normals, unit_price=unit_price))

@@ -106,20 +106,21 @@ class IntervalForecast:
 
 def interval_forecast(
     *, model: BaselineModel, so_far: np.ndarray, past: np.ndarray, day: np.ndarray,
-    dates: pd.DatetimeIndex, shares: np.ndarray, daily_temperature: pd.Series,
+    dates: pd.DatetimeIndex, shares: np.ndarray, daily_temperature: pd.Series | np.ndarray,
 ) -> IntervalForecast:
     """The period's kWh per interval. An interval before `on` (`past[i]`) with a reading
     (`so_far[i]`, NaN = none) keeps it; every other interval gets the model's kWh for its
     local day (`day[i]` indexes `dates`) at that day's temperature (`daily_temperature`:
-    actual for past days, a forecast or the normal for days to come: the caller chooses)
-    × its share of the day (`day_shares`). A day with an interval to predict but no
+    actual for past days, a forecast or the normal for days to come: the caller chooses; a
+    Series by local date, or an array already on `dates`) × its share of the day (`day_shares`). A day with an interval to predict but no
     temperature makes the forecast impossible (InsufficientData), never a guess."""
     day = np.asarray(day, dtype=np.int64)
     measured = np.asarray(past, dtype=bool) & ~np.isnan(so_far)
     to_predict = np.bincount(day[~measured], minlength=len(dates)) > 0
-    on_dates = (daily_temperature if daily_temperature.index.equals(dates)  # the chunk's
-                else daily_temperature.reindex(dates))  # (one per region) needs no reindex
-    temperature = on_dates.to_numpy(dtype=float)
+    if isinstance(daily_temperature, np.ndarray):  # the nightly job's, one per region
+        temperature = daily_temperature.astype(float, copy=False)
+    else:
+        temperature = daily_temperature.reindex(dates).to_numpy(dtype=float)
     lacking = to_predict & np.isnan(temperature)
     if lacking.any():
         first = dates[lacking][0].date()
