@@ -174,6 +174,10 @@ class _Months:
                                         [*self.starts, first]])
         self.slices = [slice(int(a), int(b)) for a, b in zip(positions[:-1], positions[1:],
                                                              strict=True)]
+        # the 12 months as one slice of the dates and where each begins in it (for
+        # `np.add.reduceat`; the history covers every month, so none is empty)
+        self.year = slice(int(positions[0]), int(positions[-1]))
+        self.offsets = positions[:-1] - positions[0]
         self.days = [(_next_month(m) - m).days for m in self.starts]
 
 
@@ -445,16 +449,21 @@ def _trend(*, daily, model, normal, on, months) -> dict:
         usable = both & ~np.isnan(normal)
         adjustment = np.where(usable, model.predict(np.where(usable, normal, 0.0))
                               - model.predict(np.where(usable, temperature, 0.0)), 0.0)
+    # each month's sums in one pass over the year (months are consecutive slices)
+    measured = ~np.isnan(kwh)
+    year, offsets = months.year, months.offsets
+    counts = np.add.reduceat(measured[year], offsets, dtype=np.int64)
+    observed = np.add.reduceat(np.where(measured, kwh, 0.0)[year], offsets)
+    if adjustment is not None:
+        adjusted = np.add.reduceat(adjustment[year], offsets)
+        normal_missing = np.logical_or.reduceat((both & np.isnan(normal))[year], offsets)
     entries = []
-    for start, days, part in zip(months.starts, months.days, months.slices, strict=True):
-        values = kwh[part]
-        measured = ~np.isnan(values)
+    for m, (start, days) in enumerate(zip(months.starts, months.days, strict=True)):
         entry = {"month": start.isoformat(), "observed_kwh": None, "normalised_kwh": None}
-        if measured.sum() >= 0.9 * days:
-            observed = float(values[measured].sum())
-            entry["observed_kwh"] = round(observed, 3)
-            if adjustment is not None and not np.isnan(normal[part][both[part]]).any():
-                entry["normalised_kwh"] = round(observed + float(adjustment[part].sum()), 3)
+        if counts[m] >= 0.9 * days:
+            entry["observed_kwh"] = round(float(observed[m]), 3)
+            if adjustment is not None and not normal_missing[m]:
+                entry["normalised_kwh"] = round(float(observed[m]) + float(adjusted[m]), 3)
         entries.append(entry)
     out = {"months": entries}
     if model is not None:

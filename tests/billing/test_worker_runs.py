@@ -19,6 +19,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import psutil
+import psycopg2
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -46,6 +47,13 @@ URDB = {
 CSV_HEADER = ("reference,name,kind,segment,address,city,region,floor_area_m2,heating_type,"
               "meter_serial,direction,interval_minutes,product_code,active_from,settlement,"
               "payment\n")
+
+
+def _libpq(settings: dict) -> dict:
+    """Connection arguments of Django's database settings, for a session of our own."""
+    return {"dbname": settings["NAME"], "user": settings["USER"],
+            "password": settings["PASSWORD"], "host": settings["HOST"] or None,
+            "port": settings["PORT"] or None}
 
 
 def run(*args) -> str:
@@ -187,10 +195,18 @@ def test_two_runs_at_once_one_bills_the_other_reports_it(gamma, workers, django_
 
 def test_a_worker_killed_mid_chunk_bills_every_account_exactly_once(gamma, workers,
                                                                     django_db_blocker):
+    wait_for(lambda: len(psutil.Process(workers.pid).children()) == 2, timeout=60,
+             what="the worker's two prefork processes")
     children = {child.pid for child in psutil.Process(workers.pid).children()}
-    assert len(children) == 2
     with django_db_blocker.unblock():
         _bills_clear(gamma)
+        # Another session holds the bills table against writes, so a chunk that has
+        # claimed its accounts waits at its first bill: the kill lands inside a chunk
+        # however fast chunks are.
+        holder = psycopg2.connect(**_libpq(connection.settings_dict))
+        with holder.cursor() as cursor:
+            cursor.execute(f'SET search_path TO "{gamma}"')
+            cursor.execute("LOCK TABLE billing_bill IN SHARE MODE")
         with schema_context(gamma):
             # One account per chunk: twelve chunks, so the kill lands inside one.
             with transaction.atomic():
@@ -208,6 +224,8 @@ def test_a_worker_killed_mid_chunk_bills_every_account_exactly_once(gamma, worke
                     os.kill(busy, signal.SIGKILL)
                     killed = busy
                 time.sleep(0.005)
+            holder.rollback()  # the bills table is free again
+            holder.close()
             assert killed is not None, "no chunk was seen in progress on the prefork worker"
             wait_for(lambda: BillingRun.objects.get(pk=run_row.pk).status == "DONE",
                      timeout=180, what="the run to finish after the kill")
