@@ -112,8 +112,9 @@ def interval_forecast(
     (`so_far[i]`, NaN = none) keeps it; every other interval gets the model's kWh for its
     local day (`day[i]` indexes `dates`) at that day's temperature (`daily_temperature`:
     actual for past days, a forecast or the normal for days to come: the caller chooses; a
-    Series by local date, or an array already on `dates`) × its share of the day (`day_shares`). A day with an interval to predict but no
-    temperature makes the forecast impossible (InsufficientData), never a guess."""
+    Series by local date, or an array already on `dates`) × its share of the day
+    (`day_shares`). A day with an interval to predict but no temperature makes the
+    forecast impossible (InsufficientData), never a guess."""
     day = np.asarray(day, dtype=np.int64)
     measured = np.asarray(past, dtype=bool) & ~np.isnan(so_far)
     to_predict = np.bincount(day[~measured], minlength=len(dates)) > 0

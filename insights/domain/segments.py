@@ -6,8 +6,9 @@ that segments group shapes (evening peak, daytime business, flat...), not sizes;
 segments) clusters the shapes. With more than FIT_SAMPLE customers the centroids are fitted
 on an evenly spaced sample of them in customer order, and every customer then joins its
 nearest centroid: ten k-means starts over 10,000 shapes took most of the nightly job's
-closing step, and 2,000 shapes place 3 to 8 centroids as well. Segments are numbered from 1 by size (largest first), then
-by the slot of their peak, so numbering does not depend on k-means' internal labels.
+closing step, and 2,000 shapes place 3 to 8 centroids as well. Segments are numbered
+from 1 by size (largest first), then by the slot of their peak, so numbering does not
+depend on k-means' internal labels.
 """
 from __future__ import annotations
 
