@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, Q
+from psycopg2.extras import Json, execute_values
 
 from core.errors import GridlineError
 from core.metrics import insights_run_counted
@@ -74,16 +75,38 @@ def run_chunk_compute(*, run_id: int, customer_ids: list[int], time_zone: str,
     context = ChunkContext(on=run.on_date, time_zone=time_zone, currency=currency, now=now)
     results, recommendations, alerts = chunk_results(customer_ids=todo, context=context)
     with transaction.atomic():
-        CustomerInsight.objects.bulk_create(
-            [CustomerInsight(run_id=run_id, computed_at=now, **result) for result in results],
-            ignore_conflicts=True)
-        Recommendation.objects.bulk_create(
-            [Recommendation(run_id=run_id, currency=currency, **row)
-             for row in recommendations], ignore_conflicts=True)
-        HighBillAlert.objects.bulk_create(
-            [HighBillAlert(run_id=run_id, currency=currency, created_at=now, **row)
-             for row in alerts], ignore_conflicts=True)
+        _insert(CustomerInsight, results, run_id=run_id, computed_at=now)
+        _insert(Recommendation, recommendations, run_id=run_id, currency=currency)
+        _insert(HighBillAlert, alerts, run_id=run_id, currency=currency, created_at=now)
     return {"customers": len(results), "skipped": len(done)}
+
+
+def _insert(model, rows: list[dict], **common) -> None:
+    """Insert field dicts into the model's table in one statement, skipping rows a unique
+    constraint already holds (what `bulk_create(ignore_conflicts=True)` does, without
+    building a model instance per row: a chunk writes ~2,000 rows). Fields a row leaves
+    out take their Django default."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+
+    def adapted(name, value):
+        return Json(value) if name in json_fields and value is not None else value
+
+    defaults = {f.attname: adapted(f.attname, f.get_default()) for f in fields}
+    values = []
+    for row in rows:
+        given = {**common, **row}
+        if not given.keys() <= defaults.keys():
+            raise UnableToRunInsights(f"unknown fields for {model.__name__}: "
+                                      f"{sorted(given.keys() - defaults.keys())}")
+        values.append(tuple(adapted(name, given[name]) if name in given else default
+                            for name, default in defaults.items()))
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, f"INSERT INTO {model._meta.db_table} ({columns}) "
+                       "VALUES %s ON CONFLICT DO NOTHING", values, page_size=len(values))
 
 
 def run_finish(*, run_id: int, time_zone: str, now: datetime) -> InsightsRun:
