@@ -18,7 +18,7 @@ import pandas as pd
 from core.errors import GridlineError
 from core.money import ZERO
 from core.ranges import DateRange, local_days
-from insights.domain.baseline import DailyArrays, baseline_fit
+from insights.domain.baseline import DailyArrays, baseline_fits
 from insights.domain.breakdown import LocalGrid, energy_breakdown_on_grid, opening_hours_split
 from insights.domain.forecast import day_shares, high_bill_alert, interval_forecast
 from insights.domain.load_shift import load_shift_on_grid
@@ -124,16 +124,24 @@ def chunk_results(*, customer_ids: list[int], context: ChunkContext):
 
     first_day = dates[0].date()
     profile_rows = {meter: row for row, meter in enumerate(profiles.meter_ids.tolist())}
+    # every customer's baseline, fitted together
+    no_temperature_on_dates = np.full(len(dates), np.nan)
+    temperature_rows = [on_dates.get(row.region, no_temperature_on_dates)
+                        for row in customers.values()]
+    fits = baseline_fits(
+        kwh=np.array([usage[row.id] for row in customers.values()]).reshape(-1, len(dates)),
+        temperature=np.array(temperature_rows).reshape(-1, len(dates)), first=first_day,
+        period=year)
     computed = []
-    for row in customers.values():
+    for row, fit, temperature_row in zip(customers.values(), fits, temperature_rows,
+                                         strict=True):
         computed.append(_customer(
-            row=row, context=context, tz=tz, year=year, month=month, first_day=first_day,
-            usage=usage[row.id], temperature=temperatures.get(row.region),
-            normals=normals.get(row.region), year_normals=year_normals.get(row.region),
-            profiles=profiles, profile_rows=profile_rows, pricing=pricing,
-            alerted=row.id in alerted, months=months, grid=grid,
-            grid_temperature=on_grid.get(row.region, no_temperature),
-            temperature_on_dates=on_dates.get(row.region),
+            fit=fit, row=row, context=context, tz=tz, month=month, first_day=first_day,
+            usage=usage[row.id], temperature_row=temperature_row,
+            temperature=temperatures.get(row.region), normals=normals.get(row.region),
+            year_normals=year_normals.get(row.region), profiles=profiles,
+            profile_rows=profile_rows, pricing=pricing, alerted=row.id in alerted,
+            months=months, grid=grid, grid_temperature=on_grid.get(row.region, no_temperature),
             normal_on_dates=normal_on_dates.get(row.region), month_filled=month_filled,
             period_pricing=period_pricing))
     # "efficient" base load: what the best 20% of this chunk's customers of a kind run
@@ -342,18 +350,16 @@ class TariffPricing:
             np.nan_to_num(kwh)), missing_market="nan", tiers="marginal")
 
 
-def _customer(*, row, context, tz, year, month, first_day, usage, temperature,
-              normals, year_normals, profiles, profile_rows, pricing, alerted, months, grid,
-              grid_temperature,
-              temperature_on_dates, normal_on_dates, month_filled, period_pricing):
+def _customer(*, fit, row, context, tz, month, first_day, usage, temperature_row,
+              temperature, normals, year_normals, profiles, profile_rows, pricing, alerted,
+              months, grid, grid_temperature, normal_on_dates, month_filled, period_pricing):
+    """One customer's result, recommendation candidates, alert and the figures the chunk
+    compares across customers; `fit`: their baseline (fitted with the chunk's others)."""
     on = context.on
     report: dict = {"kind": row.kind, "region": row.region}
     temps = temperature if temperature is not None else pd.Series(
         [], index=pd.DatetimeIndex([]), dtype=float)
-    daily = DailyArrays(first=first_day, kwh=usage,
-                        temperature=(temperature_on_dates if temperature_on_dates is not None
-                                     else np.full(len(usage), np.nan)))
-    fit = baseline_fit(daily=daily, period=year)
+    daily = DailyArrays(first=first_day, kwh=usage, temperature=temperature_row)
     model = fit.model if fit.sufficient else None
     result = {"customer_id": row.id, "baseline_days": fit.days}
     if model is None:

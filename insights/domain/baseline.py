@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.ranges import DateRange
 
-from .caltrack import BaselineModel, fit_baseline_model
+from .caltrack import BaselineModel, fit_baseline_model, fit_baseline_models
 from .days import period_dates
 from .sufficiency import InsufficientData, baseline_reasons
 
@@ -126,6 +126,39 @@ def baseline_fit(*, daily: pd.DataFrame | DailyArrays, period: DateRange) -> Bas
         model = fit_baseline_model(kwh=days.kwh, temperature_f=days.temperature)
     return BaselineFit(model=model, days=days.days_with_both, observed_kwh=days.observed_kwh,
                        insufficient=tuple(reasons))
+
+
+def baseline_fits(*, kwh: np.ndarray, temperature: np.ndarray, first: date,
+                  period: DateRange) -> list[BaselineFit]:
+    """`baseline_fit` for many customers whose days are rows of arrays over the same
+    gap-free dates from `first`: `kwh[customer, day]`, `temperature[customer, day]` (NaN
+    where missing). The models are fitted together (`fit_baseline_models`); each fit is
+    the one `baseline_fit` gives that customer alone."""
+    positions = DailyArrays(first=first, kwh=kwh[0] if len(kwh) else np.array([]),
+                            temperature=np.array([])).positions(period)
+    found = positions >= 0
+    at = np.where(found, positions, 0)
+    period_kwh = np.where(found, kwh[:, at], np.nan)
+    period_temperature = np.where(found, temperature[:, at], np.nan)
+    with_usage = ~np.isnan(period_kwh)
+    with_temperature = ~np.isnan(period_temperature)
+    valid = with_usage & with_temperature
+    both = valid.sum(axis=1)
+    fitted = np.flatnonzero(both)
+    models = dict(zip(fitted.tolist(), fit_baseline_models(
+        kwh=period_kwh[fitted], temperature_f=period_temperature[fitted]), strict=True))
+    fits = []
+    for row, (usage_days, temperature_days, days) in enumerate(zip(
+            with_usage.sum(axis=1).tolist(), with_temperature.sum(axis=1).tolist(),
+            both.tolist(), strict=True)):
+        reasons = baseline_reasons(period=period, days_with_usage=usage_days,
+                                   days_with_temperature=temperature_days,
+                                   days_with_both=days)
+        fits.append(BaselineFit(
+            model=models.get(row), days=days,
+            observed_kwh=float(period_kwh[row][valid[row]].sum()),
+            insufficient=tuple(reasons)))
+    return fits
 
 
 @dataclass(frozen=True)
