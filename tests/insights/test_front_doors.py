@@ -12,11 +12,12 @@ from insights.models import CustomerInsight, InsightsRun, Recommendation
 from tests.accounts.test_api import bearer
 
 MONTHS = [f"2026-{m:02d}-01" for m in range(1, 13)]
+# the neighbours block as the run's finish writes it: a column apart from the report
+NEIGHBOURS = {"neighbours": 25, "relaxed": ["any floor area"], "months": [
+    {"month": m, "you": 500.0, "all_neighbours": 600.0, "efficient_neighbours": 400.0}
+    for m in MONTHS]}
 REPORT = {
     "kind": "HOUSEHOLD", "region": "North",
-    "neighbours": {"neighbours": 25, "relaxed": ["any floor area"], "months": [
-        {"month": m, "you": 500.0, "all_neighbours": 600.0, "efficient_neighbours": 400.0}
-        for m in MONTHS]},
     "breakdown": {"total_kwh": 6000.0, "base_load_kw": 0.4, "base_kwh": 3500.0,
                   "heating_kwh": 1500.0, "cooling_kwh": 20.0, "other_kwh": 980.0,
                   "days": 365, "days_without_temperature": 0},
@@ -40,7 +41,8 @@ def _report(schema: str, reference: str) -> Customer:
         CustomerInsight.objects.create(
             run=run, customer=customer, model_kind="hdd_cdd", intercept_kwh_per_day=9.5,
             beta_hdd=0.55, beta_cdd=0.28, heating_balance_point=60, cooling_balance_point=68,
-            r_squared_adj=0.96, baseline_days=365, report=REPORT, computed_at=now)
+            r_squared_adj=0.96, baseline_days=365, report=REPORT, neighbours=NEIGHBOURS,
+            computed_at=now)
         Recommendation.objects.create(
             run=run, customer=customer, rank=1, kind="tariff_switch",
             kwh_per_year=Decimal(0), money_per_year=Decimal("545.18"), currency="GBP",
@@ -77,6 +79,7 @@ def test_partner_reads_a_consenting_customers_insights(alpha):
     body = response.json()
     assert body["customer"] == acme.pk and body["baseline"]["kind"] == "hdd_cdd"
     assert [r["kind"] for r in body["recommendations"]] == ["tariff_switch", "base_load"]
+    assert body["neighbours"] == NEIGHBOURS
     assert "typical_day" not in body
     with schema_context("alpha"):
         assert AuditEvent.objects.filter(subject="customer.insights").exists()
